@@ -1,0 +1,223 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import { translateDatabaseError } from "./database-error.js";
+
+/** What a query returns, trimmed to what the runtime reads. */
+export interface SqlResult<Row> {
+  readonly rows: Row[];
+  readonly rowCount: number;
+}
+
+/** Anything a statement can run on: the connection or a transaction. */
+export interface SqlExecutor {
+  /**
+   * Runs one statement with its parameters. `name` labels debug logs and
+   * errors; it is not a prepared-statement name (those break behind
+   * PgBouncer in transaction mode).
+   *
+   * @throws {DatabaseError} translated from the driver's error.
+   */
+  query<Row = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    name?: string,
+  ): Promise<SqlResult<Row>>;
+}
+
+/** The parts of `pg.Client` and `pg.PoolClient` the runtime uses. */
+export interface PgClientLike {
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/** The parts of `pg.Pool` the runtime uses. */
+export interface PgPoolLike extends PgClientLike {
+  connect(): Promise<PgClientLike & { release(error?: Error | boolean): void }>;
+  readonly totalCount: number;
+}
+
+/** A `pg.Pool` or a single connected `pg.Client`. */
+export type PgDatabase = PgPoolLike | PgClientLike;
+
+/** Receives the SQL (never the values) of each statement when debugging. */
+export type SqlLogger = (event: { name: string; sql: string }) => void;
+
+interface ActiveTransaction {
+  readonly connection: SqlConnection;
+  readonly client: PgClientLike;
+}
+
+const activeTransaction = new AsyncLocalStorage<ActiveTransaction>();
+
+/**
+ * The connection layer under the adapter, migrations and rate limiter.
+ *
+ * On a `pg.Pool`, plain statements go to the pool and each exclusive section
+ * (transaction, DDL, rate-limit consume) checks out a client of its own. On a
+ * single `pg.Client`, exclusive sections take a gate: they run one at a time,
+ * and plain statements wait while one is open, so no caller's statement ever
+ * lands inside another caller's transaction. Outside a section, plain
+ * statements pipeline on the client.
+ *
+ * Inside a transaction, every statement of this connection (including one
+ * made through the outer adapter, and a nested `transaction`) runs on the
+ * transaction's client. That is what keeps a `Pool({ max: 1 })` from waiting
+ * forever for a second connection.
+ */
+export class SqlConnection implements SqlExecutor {
+  readonly #database: PgDatabase;
+  readonly #isPool: boolean;
+  readonly #logger: SqlLogger | null;
+  /** Resolves when the single client's gate is free; unused on a pool. */
+  #gate: Promise<void> = Promise.resolve();
+  #gateHeld = false;
+
+  constructor(database: PgDatabase, options: { logger?: SqlLogger } = {}) {
+    this.#database = database;
+    this.#isPool =
+      typeof (database as PgPoolLike).totalCount === "number" &&
+      typeof (database as PgPoolLike).connect === "function";
+    this.#logger = options.logger ?? null;
+  }
+
+  /** True when the statement runs inside a transaction of this connection. */
+  get inTransaction(): boolean {
+    return activeTransaction.getStore()?.connection === this;
+  }
+
+  async query<Row = Record<string, unknown>>(
+    text: string,
+    values: readonly unknown[] = [],
+    name = "query",
+  ): Promise<SqlResult<Row>> {
+    const active = activeTransaction.getStore();
+    if (active?.connection === this) {
+      return this.#run(active.client, text, values, name);
+    }
+
+    if (!this.#isPool) {
+      while (this.#gateHeld) await this.#gate;
+    }
+    return this.#run(this.#database, text, values, name);
+  }
+
+  /**
+   * Runs `work` with a client nobody else uses meanwhile: a pooled client of
+   * its own, or the single client behind the gate. Inside a transaction it
+   * reuses the transaction's client.
+   *
+   * @throws whatever `work` throws.
+   */
+  async exclusive<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withOwnClient((client) => work(this.#executorFor(client)));
+  }
+
+  /**
+   * Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when
+   * it throws (and the error is rethrown). A call made while a transaction of
+   * this connection is already open joins it rather than opening another, so
+   * a failure anywhere rolls back all of it.
+   *
+   * @throws whatever `work` throws, or a `DatabaseError` from BEGIN/COMMIT.
+   */
+  async transaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withOwnClient(async (client, joined) => {
+      const executor = this.#executorFor(client);
+      if (joined) return work(executor);
+
+      return activeTransaction.run({ connection: this, client }, async () => {
+        await this.#run(client, "BEGIN", [], "begin");
+        let result: T;
+        try {
+          result = await work(executor);
+        } catch (error) {
+          await this.#run(client, "ROLLBACK", [], "rollback").catch(() => {});
+          throw error;
+        }
+        await this.#run(client, "COMMIT", [], "commit");
+        return result;
+      });
+    });
+  }
+
+  /**
+   * Lends `work` a client nobody else uses meanwhile: the open transaction's
+   * (`joined` is then true), a pooled client of its own, or the single
+   * client behind the gate.
+   */
+  async #withOwnClient<T>(
+    work: (client: PgClientLike, joined: boolean) => Promise<T>,
+  ): Promise<T> {
+    const active = activeTransaction.getStore();
+    if (active?.connection === this) return work(active.client, true);
+
+    if (this.#isPool) {
+      const client = await this.#connectPooled();
+      let broken: Error | undefined;
+      try {
+        return await work(client, false);
+      } catch (error) {
+        broken = isConnectionFailure(error) ? (error as Error) : undefined;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+
+    const release = await this.#takeGate();
+    try {
+      return await work(this.#database, false);
+    } finally {
+      release();
+    }
+  }
+
+  async #connectPooled() {
+    try {
+      return await (this.#database as PgPoolLike).connect();
+    } catch (error) {
+      throw translateDatabaseError(error, "connect");
+    }
+  }
+
+  #executorFor(client: PgClientLike): SqlExecutor {
+    return {
+      query: <Row>(text: string, values: readonly unknown[] = [], name = "query") =>
+        this.#run<Row>(client, text, values, name),
+    };
+  }
+
+  async #run<Row>(
+    client: PgClientLike,
+    text: string,
+    values: readonly unknown[],
+    name: string,
+  ): Promise<SqlResult<Row>> {
+    this.#logger?.({ name, sql: text });
+    try {
+      const result = await client.query(text, values as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw translateDatabaseError(error, name);
+    }
+  }
+
+  async #takeGate(): Promise<() => void> {
+    while (this.#gateHeld) await this.#gate;
+    this.#gateHeld = true;
+    let open!: () => void;
+    this.#gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return () => {
+      this.#gateHeld = false;
+      open();
+    };
+  }
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  return (error as { name?: unknown })?.name === "ConnectionError";
+}
