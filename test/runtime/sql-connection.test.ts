@@ -1,0 +1,127 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { UniqueViolationError } from "../../runtime/database-error.js";
+import { SqlConnection } from "../../runtime/sql-connection.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+describe("SqlConnection", () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sql_connection");
+    await database.pool.query(
+      "CREATE TABLE item (id integer PRIMARY KEY, note text)",
+    );
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  async function withClient<T>(work: (client: pg.Client) => Promise<T>) {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("runs a nested transaction on the one connection of a Pool({ max: 1 })", async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const connection = new SqlConnection(pool);
+    try {
+      await connection.transaction(async (outer) => {
+        await outer.query("INSERT INTO item VALUES (1, 'outer')");
+        await connection.transaction((inner) =>
+          inner.query("INSERT INTO item VALUES (2, 'inner')"),
+        );
+        await connection.query("INSERT INTO item VALUES (3, 'plain')");
+      });
+
+      const { rows } = await connection.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM item WHERE id IN (1, 2, 3)",
+      );
+      expect(rows).toEqual([{ count: 3 }]);
+      expect(pool.idleCount).toBe(1);
+    } finally {
+      await pool.end();
+      await database.pool.query("DELETE FROM item");
+    }
+  });
+
+  it("rolls back the outer and the joined transaction together", async () => {
+    const connection = new SqlConnection(database.pool);
+
+    await expect(
+      connection.transaction(async (outer) => {
+        await outer.query("INSERT INTO item VALUES (10, 'kept?')");
+        await connection.transaction((inner) =>
+          inner.query("INSERT INTO item VALUES (10, 'duplicate')"),
+        );
+      }),
+    ).rejects.toBeInstanceOf(UniqueViolationError);
+
+    const { rows } = await database.pool.query(
+      "SELECT id FROM item WHERE id = 10",
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it("keeps other callers' statements out of an open transaction on a single client", async () => {
+    await withClient(async (client) => {
+      const connection = new SqlConnection(client);
+      let releaseTransaction!: () => void;
+      const holding = new Promise<void>((resolve) => {
+        releaseTransaction = resolve;
+      });
+
+      const transaction = connection
+        .transaction(async (trx) => {
+          await trx.query("INSERT INTO item VALUES (20, 'in transaction')");
+          await holding;
+          throw new Error("roll back");
+        })
+        .catch((error: Error) => error.message);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const outsider = connection.query(
+        "INSERT INTO item VALUES (21, 'outsider')",
+      );
+      releaseTransaction();
+
+      expect(await transaction).toBe("roll back");
+      await outsider;
+      const { rows } = await connection.query(
+        "SELECT id FROM item WHERE id IN (20, 21) ORDER BY id",
+      );
+      expect(rows).toEqual([{ id: 21 }]);
+    });
+  });
+
+  it("translates a unique violation keeping SQLSTATE and cause without values", async () => {
+    const connection = new SqlConnection(database.pool);
+    await connection.query("INSERT INTO item VALUES ($1, $2)", [30, "secret"]);
+
+    const error = await connection
+      .query("INSERT INTO item VALUES ($1, $2)", [30, "secret"], "insertItem")
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UniqueViolationError);
+    expect(error).toMatchObject({
+      code: "23505",
+      table: "item",
+      constraint: "item_pkey",
+      queryName: "insertItem",
+    });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      'A row with the same unique value already exists (table "item", constraint "item_pkey", query "insertItem").',
+    );
+    expect((error as Error).message).not.toContain("secret");
+  });
+});
