@@ -1,0 +1,260 @@
+import type { BetterAuthRateLimitStorage } from "@better-auth/core";
+
+import { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
+import type { TableManifest } from "./schema-manifest.js";
+import { SqlConnection, type PgDatabase } from "./sql-connection.js";
+
+/** Better Auth's rule for one request: `window` in seconds, `max` requests. */
+export interface RateLimitRule {
+  readonly window: number;
+  readonly max: number;
+}
+
+/**
+ * The outcome of one consume: Better Auth's `{ allowed, retryAfter }` plus
+ * the row as it now stands. `count` and `lastRequest` (epoch ms) are null
+ * when the store did not reach the database (see `onError`), or when a
+ * refused request's row was created after its statement began.
+ */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** Whole seconds until the window frees up; null when allowed. */
+  readonly retryAfter: number | null;
+  readonly count: number | null;
+  readonly lastRequest: number | null;
+}
+
+/**
+ * What to do when the database fails during a consume:
+ *
+ * - `"deny"` (fail closed): refuse the request with the whole window as
+ *   `retryAfter`, so Better Auth answers 429;
+ * - `"allow"` (fail open): let the request through uncounted;
+ * - `"throw"`: raise the `RateLimitStoreError`; Better Auth then answers
+ *   with an error status from its router.
+ */
+export type RateLimitErrorPolicy = "deny" | "allow" | "throw";
+
+export interface RateLimitStoreOptions {
+  /**
+   * A `pg.Pool`, a single connected `pg.Client`, or the `SqlConnection` the
+   * adapter already uses. On a single client shared with the adapter, pass
+   * the adapter's connection: the gate that keeps statements out of another
+   * caller's transaction belongs to one `SqlConnection`.
+   */
+  readonly database: PgDatabase | SqlConnection;
+  /** The rateLimit table of the schema manifest. */
+  readonly table: TableManifest;
+  /** Defaults to `"deny"`; see `RateLimitErrorPolicy`. */
+  readonly onError?: RateLimitErrorPolicy;
+  /**
+   * Receives each database failure that `onError` turns into a decision, so
+   * that a store failing open or closed is still seen in the logs.
+   */
+  readonly reportError?: (error: RateLimitStoreError) => void;
+  /**
+   * Replaces the database clock with a fixed epoch-ms value per call, for
+   * tests of window resets and retry-after without sleeping.
+   */
+  readonly now?: () => number;
+}
+
+export interface DeleteExpiredOptions {
+  /** Rows whose last counted request is older than this are removed. */
+  readonly olderThanSeconds: number;
+  /** The most rows one call removes; defaults to 1000. */
+  readonly limit?: number;
+}
+
+/** Better Auth's rate-limit storage, backed by one PostgreSQL table. */
+export interface RateLimitStore extends BetterAuthRateLimitStorage {
+  consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision>;
+  /**
+   * Deletes up to `limit` rows whose last counted request is older than
+   * `olderThanSeconds`, oldest first, in one statement; returns how many it
+   * deleted. Choose `olderThanSeconds` at least as long as the longest
+   * window in use (Better Auth's own rules go up to 60 s): a row older than
+   * its window would be reset by the next request anyway, so deleting it
+   * changes no decision.
+   *
+   * @throws {RateLimitStoreError} when the database fails.
+   */
+  deleteExpired(options: DeleteExpiredOptions): Promise<number>;
+}
+
+/**
+ * A database failure inside the rate-limit store. `cause` is the translated
+ * `DatabaseError` (or the driver's error when it had no SQLSTATE); the
+ * message names the table and the operation, never the key, which holds the
+ * client's IP address.
+ */
+export class RateLimitStoreError extends Error {
+  readonly operation: "consume" | "deleteExpired";
+
+  constructor(
+    operation: "consume" | "deleteExpired",
+    table: TableManifest,
+    cause: unknown,
+  ) {
+    super(
+      `The rate-limit store could not ${operation === "consume" ? "record a request" : "delete expired rows"} in table ${table.qualifiedName} of model "${table.model}".`,
+      { cause },
+    );
+    this.name = "RateLimitStoreError";
+    this.operation = operation;
+  }
+}
+
+const DEFAULT_DELETE_LIMIT = 1000;
+
+interface DecisionRow {
+  allowed: boolean;
+  count: number | null;
+  /** int8: node-postgres returns it as a string. */
+  lastRequest: string | number | null;
+  retryAfter: number | null;
+}
+
+/**
+ * Creates Better Auth's `rateLimit.customStorage` on PostgreSQL. Each
+ * consume is one statement (one round trip) that decides with Better Auth's
+ * rules, on the database clock so every app server agrees:
+ *
+ * - a new key starts at 1 and is allowed;
+ * - once `window` seconds have passed since the last counted request, the
+ *   count restarts at 1 and the request is allowed;
+ * - at `max` the request is refused and nothing changes; `retryAfter` is
+ *   the whole seconds until the window frees up;
+ * - otherwise the count goes up by 1 and `lastRequest` moves to now.
+ *
+ * Expired rows stay until `deleteExpired` removes them; nothing runs on a
+ * timer.
+ *
+ * @throws {TypeError} when `table` is not a rate-limit table with a bigint
+ * `lastRequest`. `consume` throws a `RangeError` for a rule whose window or
+ * max is not a finite number, and a `RateLimitStoreError` on database
+ * failure only when `onError` is `"throw"`.
+ */
+export function createRateLimitStore(
+  options: RateLimitStoreOptions,
+): RateLimitStore {
+  const sql = rateLimitSql(options.table);
+  const connection =
+    options.database instanceof SqlConnection
+      ? options.database
+      : new SqlConnection(options.database);
+  const policy = options.onError ?? "deny";
+
+  const consume = async (key: string, rule: RateLimitRule) => {
+    checkRule(rule);
+    try {
+      return await runConsume(connection, sql, key, rule, options.now?.());
+    } catch (error) {
+      const failure = new RateLimitStoreError("consume", options.table, error);
+      if (policy === "throw") throw failure;
+      options.reportError?.(failure);
+      return fallbackDecision(policy, rule);
+    }
+  };
+
+  const deleteExpired = async (deleteOptions: DeleteExpiredOptions) => {
+    const limit = deleteOptions.limit ?? DEFAULT_DELETE_LIMIT;
+    checkDeleteOptions(deleteOptions.olderThanSeconds, limit);
+    try {
+      return await runDeleteExpired(
+        connection,
+        sql,
+        deleteOptions.olderThanSeconds,
+        limit,
+        options.now?.(),
+      );
+    } catch (error) {
+      throw new RateLimitStoreError("deleteExpired", options.table, error);
+    }
+  };
+
+  return { consume, deleteExpired };
+}
+
+/**
+ * Runs the consume statement under `exclusive`. On a single `pg.Client`
+ * that waits for the same gate as transactions: an upsert sent while
+ * another caller holds BEGIN on that client would join their transaction,
+ * keep the row locked (stalling this key on every server) until they
+ * commit, and vanish if they roll back. On a pool it borrows a client of
+ * its own, like `pool.query` would.
+ */
+async function runConsume(
+  connection: SqlConnection,
+  sql: RateLimitSql,
+  key: string,
+  rule: RateLimitRule,
+  now: number | undefined,
+): Promise<RateLimitDecision> {
+  const { rows } = await connection.exclusive((executor) =>
+    executor.query<DecisionRow>(
+      sql.consume,
+      [key, rule.window, rule.max, now ?? null],
+      "rateLimitConsume",
+    ),
+  );
+
+  const row = rows[0]!;
+  return {
+    allowed: row.allowed,
+    retryAfter: row.retryAfter,
+    count: row.count,
+    // C22: a string here would make `lastRequest + window` concatenate.
+    lastRequest: row.lastRequest === null ? null : Number(row.lastRequest),
+  };
+}
+
+async function runDeleteExpired(
+  connection: SqlConnection,
+  sql: RateLimitSql,
+  olderThanSeconds: number,
+  limit: number,
+  now: number | undefined,
+): Promise<number> {
+  const { rowCount } = await connection.exclusive((executor) =>
+    executor.query(
+      sql.deleteExpired,
+      [olderThanSeconds, limit, now ?? null],
+      "rateLimitDeleteExpired",
+    ),
+  );
+  return rowCount;
+}
+
+function fallbackDecision(
+  policy: "deny" | "allow",
+  rule: RateLimitRule,
+): RateLimitDecision {
+  return {
+    allowed: policy === "allow",
+    retryAfter: policy === "allow" ? null : Math.max(1, Math.ceil(rule.window)),
+    count: null,
+    lastRequest: null,
+  };
+}
+
+function checkRule(rule: RateLimitRule): void {
+  if (!Number.isFinite(rule.window) || !Number.isFinite(rule.max)) {
+    throw new RangeError(
+      "A rate-limit rule needs a finite window (seconds) and a finite max; check rateLimit.window, rateLimit.max and rateLimit.customRules.",
+    );
+  }
+}
+
+function checkDeleteOptions(olderThanSeconds: number, limit: number): void {
+  if (!Number.isFinite(olderThanSeconds) || olderThanSeconds < 0) {
+    throw new RangeError(
+      "deleteExpired needs olderThanSeconds to be a finite number of seconds, zero or more.",
+    );
+  }
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(
+      "deleteExpired needs limit to be a whole number of rows, at least 1.",
+    );
+  }
+}
