@@ -1,0 +1,35 @@
+// The runtime's public entry, `pg-auth-codegen/runtime`: what generated code
+// and applications import. Generator internals are never reachable from here.
+export {
+  ConnectionError,
+  DatabaseError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  QueryTimeoutError,
+  SerializationError,
+  UniqueViolationError,
+  translateDatabaseError,
+} from "./database-error.js";
+export { deepFreeze } from "./deep-freeze.js";
+export { quoteIdentifier, quoteTableName } from "./quote-identifier.js";
+export type {
+  CheckManifest,
+  ColumnManifest,
+  ColumnReference,
+  FieldKind,
+  IdStrategy,
+  IndexManifest,
+  OnDeleteAction,
+  SchemaManifest,
+  TableManifest,
+} from "./schema-manifest.js";
+export {
+  SqlConnection,
+  type PgClientLike,
+  type PgDatabase,
+  type PgPoolLike,
+  type SqlExecutor,
+  type SqlLogger,
+  type SqlResult,
+} from "./sql-connection.js";
+export type { StaticQuery } from "./static-query.js";
