@@ -12,6 +12,17 @@ export {
 } from "./database-error.js";
 export { deepFreeze } from "./deep-freeze.js";
 export { quoteIdentifier, quoteTableName } from "./quote-identifier.js";
+export { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
+export {
+  createRateLimitStore,
+  RateLimitStoreError,
+  type DeleteExpiredOptions,
+  type RateLimitDecision,
+  type RateLimitErrorPolicy,
+  type RateLimitRule,
+  type RateLimitStore,
+  type RateLimitStoreOptions,
+} from "./rate-limit-store.js";
 export type {
   CheckManifest,
   ColumnManifest,
