@@ -1,4 +1,7 @@
-import { compareMigrationNames } from "../../runtime/run-migrations.js";
+import {
+  compareMigrationNames,
+  type Migration,
+} from "../../runtime/run-migrations.js";
 import { CodegenError } from "../codegen-error.js";
 import type { DdlStatement } from "../ddl/ddl-statement.js";
 
@@ -32,6 +35,17 @@ export function migrationFileNames(names: Iterable<string>): string[] {
     }
   }
   return files.sort(compareMigrationNames);
+}
+
+/**
+ * The migrations a folder holds, in order, as the runner takes them: what
+ * `migrate` applies and what `generated/migrate.ts` embeds.
+ */
+export function migrationsOf(files: ReadonlyMap<string, string>): Migration[] {
+  return migrationFileNames(files.keys()).map((name) => ({
+    name,
+    sql: files.get(name)!,
+  }));
 }
 
 /** The next sequence number, zero-padded to four digits. */
