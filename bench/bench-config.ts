@@ -1,0 +1,83 @@
+import os from "node:os";
+
+/** How one run of the benchmark is shaped; every field comes from the env. */
+export interface BenchConfig {
+  /** The server; the bench creates and drops its own database on it. */
+  readonly serverUrl: string;
+  readonly databaseName: string;
+  readonly quick: boolean;
+  /** Measured rounds, after one calibration round that is not counted. */
+  readonly rounds: number;
+  /** The target length of one measured block, in milliseconds. */
+  readonly blockMs: number;
+  /** Requests in flight, one row of the table per level. */
+  readonly concurrency: readonly number[];
+  /** `max` of every contestant's `pg.Pool`. */
+  readonly poolSize: number;
+  readonly users: number;
+  readonly sessionsPerUser: number;
+  /** Whether to time `npm run generate` and `generate --check`. */
+  readonly timeGenerate: boolean;
+}
+
+const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/test";
+
+/** Reads `BENCH_*` variables; a bad value is an error, never a silent default. */
+export function readBenchConfig(env = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === "1";
+
+  return {
+    serverUrl: env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL,
+    databaseName: "pgac_bench",
+    quick,
+    rounds: readInteger(env, "BENCH_ROUNDS", quick ? 2 : 5),
+    blockMs: readInteger(env, "BENCH_BLOCK_MS", quick ? 120 : 400),
+    concurrency: readList(env, "BENCH_CONCURRENCY", [1, 16]),
+    poolSize: readInteger(env, "BENCH_POOL_SIZE", 10),
+    users: 10_000,
+    sessionsPerUser: 5,
+    timeGenerate: env.BENCH_GENERATE !== "0",
+  };
+}
+
+/** One line naming the machine, for the results file's header. */
+export function describeMachine(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? "unknown CPU";
+  const memoryGb = (os.totalmem() / 2 ** 30).toFixed(1);
+  return `${cpus.length} × ${model}, ${memoryGb} GB RAM, ${os.platform()} ${os.release()}`;
+}
+
+function readInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a positive integer.`);
+  }
+  return value;
+}
+
+function readList(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number[],
+): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+
+  return raw.split(",").map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(
+        `${name} must be a comma-separated list of positive integers.`,
+      );
+    }
+    return value;
+  });
+}

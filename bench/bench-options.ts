@@ -1,0 +1,45 @@
+import type { BetterAuthOptions } from "better-auth";
+import { jwt } from "better-auth/plugins";
+
+import config from "../auth-codegen.config.js";
+
+/** The Better Auth options every adapter contestant's instance gets. */
+export interface BenchOptions {
+  /** This repository's config, minus the database, plus what a server needs. */
+  readonly auth: BetterAuthOptions;
+  readonly secret: string;
+  /** What the bench changed in the repository's options, for the report. */
+  readonly notes: readonly string[];
+}
+
+const SECRET = "pg-auth-codegen-bench-secret-0123456789abcdef";
+
+/**
+ * This repository's own auth options, so that every contestant serves the
+ * schema the generated adapter is built for. One change: the jwt plugin's
+ * `/get-session` hook signs a JWT on every call (a key read and a signature),
+ * which would measure the signing library rather than the database layer, so
+ * its header is switched off through the plugin's own option.
+ */
+export function createBenchOptions(): BenchOptions {
+  const plugins = (config.auth.plugins ?? []).map((plugin) =>
+    plugin.id === "jwt"
+      ? jwt({ ...(plugin.options ?? {}), disableSettingJwtHeader: true })
+      : plugin,
+  );
+
+  return {
+    auth: {
+      ...config.auth,
+      plugins,
+      secret: SECRET,
+      baseURL: "http://127.0.0.1:3000",
+      telemetry: { enabled: false },
+      logger: { level: "error" },
+    },
+    secret: SECRET,
+    notes: [
+      "Better Auth options: this repository's `auth-codegen.config.ts` with the jwt plugin's `set-auth-jwt` header switched off (`disableSettingJwtHeader`), so getSession measures the database layer, not JWT signing.",
+    ],
+  };
+}

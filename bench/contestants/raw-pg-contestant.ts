@@ -1,0 +1,131 @@
+import { generateId } from "@better-auth/core/utils/id";
+
+import type { Contestant } from "../contestant.js";
+import { createCountingPool } from "../counting-pool.js";
+import { RATE_LIMIT_RULE } from "../rate-limit-rule.js";
+
+// The floor: one hand-written statement per operation, sent with
+// `pool.query` and no mapping of the rows. The SQL is written for the schema
+// of this repository's config (the user's additional and plugin columns are
+// listed by hand).
+
+const SESSION_WITH_USER = `
+SELECT s."id", s."expiresAt", s."token", s."createdAt", s."updatedAt",
+       s."ipAddress", s."userAgent", s."userId", s."activeOrganizationId",
+       s."activeTeamId", s."impersonatedBy",
+       u."id" AS "user.id", u."name" AS "user.name", u."email" AS "user.email",
+       u."emailVerified" AS "user.emailVerified", u."image" AS "user.image",
+       u."createdAt" AS "user.createdAt", u."updatedAt" AS "user.updatedAt",
+       u."username" AS "user.username",
+       u."displayUsername" AS "user.displayUsername",
+       u."twoFactorEnabled" AS "user.twoFactorEnabled",
+       u."role" AS "user.role", u."banned" AS "user.banned",
+       u."banReason" AS "user.banReason", u."banExpires" AS "user.banExpires",
+       u."nickname" AS "user.nickname", u."loginCount" AS "user.loginCount",
+       u."marketingOptIn" AS "user.marketingOptIn",
+       u."birthDate" AS "user.birthDate", u."preferences" AS "user.preferences",
+       u."tags" AS "user.tags", u."luckyNumbers" AS "user.luckyNumbers"
+FROM "session" s JOIN "user" u ON u."id" = s."userId"
+WHERE s."token" = $1`;
+
+// Better Auth's rolling window in one statement, on the database clock: a
+// bucket past its window restarts at 1; inside it the count grows until it
+// reaches max + 1, which marks the request as refused and stops growing.
+const CONSUME = `
+WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now_ms)
+INSERT INTO "rateLimit" AS r ("id", "key", "count", "lastRequest")
+SELECT $1, $2, 1, now_ms FROM clock
+ON CONFLICT ("key") DO UPDATE SET
+  "count" = CASE
+    WHEN r."lastRequest" <= excluded."lastRequest" - $3::bigint THEN 1
+    ELSE least(r."count" + 1, $4::int + 1) END,
+  "lastRequest" = CASE
+    WHEN r."lastRequest" <= excluded."lastRequest" - $3::bigint
+      OR r."count" < $4::int THEN excluded."lastRequest"
+    ELSE r."lastRequest" END
+RETURNING "count", "lastRequest"`;
+
+/** Raw `pg` with hand-written SQL: the floor every ratio is taken against. */
+export function createRawPgContestant(
+  url: string,
+  poolSize: number,
+): Contestant {
+  const { pool, statements } = createCountingPool(url, poolSize);
+  const windowMs = RATE_LIMIT_RULE.window * 1000;
+
+  const sessionWithUser = async (token: string) => {
+    const { rows } = await pool.query(SESSION_WITH_USER, [token]);
+    return rows[0] ?? null;
+  };
+
+  return {
+    name: "raw pg",
+    namespace: "raw",
+    statements,
+    notes: [
+      "raw pg getSession: not applicable (raw pg has no Better Auth); the cell is the floor for its database part, the session+user query and the expiry check.",
+    ],
+    close: () => pool.end(),
+    operations: {
+      createUser: async (user) => {
+        const now = new Date();
+        const { rows } = await pool.query(
+          `INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")
+           VALUES ($1, $2, $3, false, $4, $4) RETURNING *`,
+          [generateId(), user.name, user.email.toLowerCase(), now],
+        );
+        return rows[0];
+      },
+      findUserByEmail: async (email) => {
+        const { rows } = await pool.query(
+          `SELECT * FROM "user" WHERE "email" = $1 LIMIT 1`,
+          [email],
+        );
+        return rows[0] ?? null;
+      },
+      sessionWithUser,
+      updateSession: async (token) => {
+        const now = new Date();
+        const { rows } = await pool.query(
+          `UPDATE "session" SET "expiresAt" = $2, "updatedAt" = $3
+           WHERE "token" = $1 RETURNING *`,
+          [token, new Date(now.getTime() + 7 * 86_400_000), now],
+        );
+        return rows[0] ?? null;
+      },
+      listSessions: async (userId) => {
+        const { rows } = await pool.query(
+          `SELECT * FROM "session" WHERE "userId" = $1 AND "expiresAt" > $2`,
+          [userId, new Date()],
+        );
+        return rows;
+      },
+      countUsers: async () => {
+        const { rows } = await pool.query<{ count: string }>(
+          `SELECT count(*) FROM "user"`,
+        );
+        return Number(rows[0]!.count);
+      },
+      deleteSession: async (token) => {
+        await pool.query(`DELETE FROM "session" WHERE "token" = $1`, [token]);
+      },
+      rateLimitConsume: async (key) => {
+        const { rows } = await pool.query<{ count: number }>(CONSUME, [
+          generateId(),
+          key,
+          windowMs,
+          RATE_LIMIT_RULE.max,
+        ]);
+        return { allowed: rows[0]!.count <= RATE_LIMIT_RULE.max };
+      },
+      getSession: async (headers) => {
+        const cookie = headers.get("cookie") ?? "";
+        const token = decodeURIComponent(cookie.split("=")[1] ?? "").split(
+          ".",
+        )[0]!;
+        const row = await sessionWithUser(token);
+        return row !== null && row.expiresAt > new Date() ? row : null;
+      },
+    },
+  };
+}

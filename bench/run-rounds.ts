@@ -1,0 +1,155 @@
+import { performance } from "node:perf_hooks";
+
+import type pg from "pg";
+
+import type { BenchConfig } from "./bench-config.js";
+import type {
+  Contestant,
+  OperationName,
+  OperationRunner,
+} from "./contestant.js";
+import { Measurements } from "./measurements.js";
+import type { BenchOperation, BlockContext } from "./operations.js";
+import { seededRandom } from "./seeded-random.js";
+
+/** What the rounds run over. */
+export interface RoundsPlan {
+  readonly config: BenchConfig;
+  readonly contestants: readonly Contestant[];
+  readonly operations: readonly BenchOperation[];
+  /** An uncounted pool for the untimed setup and cleanup around blocks. */
+  readonly admin: pg.Pool;
+  readonly secret: string;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs one uncounted calibration round, then the counted rounds. Within a
+ * round, the contestants take turns on each operation and level before the
+ * next one starts, in an order that rotates every round: a burst of noise
+ * from the rest of the machine lands on all of them alike, and none always
+ * runs first on a warm cache.
+ *
+ * A block is a fixed number of requests, sized from the calibration round
+ * to last about `blockMs`, so that its inputs (and the rows a delete
+ * consumes) can be prepared before the clock starts.
+ */
+export async function runRounds(plan: RoundsPlan): Promise<Measurements> {
+  const measurements = new Measurements();
+  const blockSizes = new Map<string, number>();
+
+  for (let round = 0; round <= plan.config.rounds; round += 1) {
+    const started = performance.now();
+    for (const [index, operation] of plan.operations.entries()) {
+      for (const concurrency of plan.config.concurrency) {
+        const order = rotate(plan.contestants, round + index);
+        for (const contestant of order) {
+          await runCell(plan, measurements, blockSizes, {
+            round,
+            operation,
+            concurrency,
+            contestant,
+          });
+        }
+      }
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    plan.log(
+      round === 0
+        ? `calibration round done in ${seconds} s`
+        : `round ${round}/${plan.config.rounds} done in ${seconds} s`,
+    );
+  }
+
+  return measurements;
+}
+
+interface CellPosition {
+  readonly round: number;
+  readonly operation: BenchOperation;
+  readonly concurrency: number;
+  readonly contestant: Contestant;
+}
+
+async function runCell(
+  plan: RoundsPlan,
+  measurements: Measurements,
+  blockSizes: Map<string, number>,
+  position: CellPosition,
+): Promise<void> {
+  const { round, operation, concurrency, contestant } = position;
+  const run = contestant.operations[operation.name] as
+    OperationRunner<OperationName> | undefined;
+  if (run === undefined) return;
+
+  const sizeKey = `${operation.name}|${concurrency}|${contestant.name}`;
+  const count = blockSizes.get(sizeKey) ?? Math.max(20, 10 * concurrency);
+  const block: BlockContext = {
+    admin: plan.admin,
+    count,
+    // Lowercase: emails built from it are stored lowercased.
+    blockId: `${contestant.namespace}-${round}-${operation.name.toLowerCase()}-${concurrency}`,
+    namespace: contestant.namespace,
+    random: seededRandom(`${round}|${operation.name}|${concurrency}`),
+    users: plan.config.users,
+    sessions: plan.config.users * plan.config.sessionsPerUser,
+    secret: plan.secret,
+  };
+
+  const inputs = await operation.prepare(block);
+  const statementsBefore = contestant.statements();
+  const elapsedMs = await runBlock(run, inputs, concurrency, (result) => {
+    if (!operation.check(result)) {
+      throw new Error(
+        `${contestant.name} returned an unexpected result for "${operation.label}".`,
+      );
+    }
+  });
+  const statements = contestant.statements() - statementsBefore;
+  await operation.finish?.(block);
+
+  const rate = (count / elapsedMs) * 1000;
+  if (round === 0) {
+    blockSizes.set(sizeKey, blockSize(rate, plan.config.blockMs, concurrency));
+    return;
+  }
+  const cell = measurements.cell(operation.name, concurrency, contestant.name);
+  cell.rates.push(rate);
+  cell.ops += count;
+  cell.statements += statements;
+}
+
+/**
+ * Sends `inputs` with `concurrency` requests in flight and returns the
+ * elapsed milliseconds. Each worker takes the next input as soon as its
+ * previous request settles, like independent clients would.
+ */
+async function runBlock<Input>(
+  run: (input: Input) => Promise<unknown>,
+  inputs: readonly Input[],
+  concurrency: number,
+  check: (result: unknown) => void,
+): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const input = inputs[next]!;
+      next += 1;
+      check(await run(input));
+    }
+  };
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return performance.now() - started;
+}
+
+function blockSize(rate: number, blockMs: number, concurrency: number): number {
+  const target = Math.round((rate * blockMs) / 1000);
+  return Math.min(100_000, Math.max(4 * concurrency, target));
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}

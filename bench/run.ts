@@ -1,0 +1,130 @@
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+import pg from "pg";
+
+import { describeMachine, readBenchConfig } from "./bench-config.js";
+import { createBenchDatabase } from "./bench-database.js";
+import { createBenchOptions } from "./bench-options.js";
+import type { Contestant } from "./contestant.js";
+import { createKyselyContestant } from "./contestants/kysely-contestant.js";
+import { loadOurContestant, OUR_NAME } from "./contestants/our-contestant.js";
+import { createRawPgContestant } from "./contestants/raw-pg-contestant.js";
+import { BENCH_OPERATIONS } from "./operations.js";
+import { renderReport } from "./report.js";
+import { runRounds } from "./run-rounds.js";
+import { seedDatabase, seedRateLimitKeys } from "./seed-database.js";
+import { timeGenerate, type GenerateTiming } from "./time-generate.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = readBenchConfig();
+  const options = createBenchOptions();
+  const loadBefore = os.loadavg();
+
+  log(`creating database ${config.databaseName}`);
+  const database = await createBenchDatabase(config, options);
+  const admin = new pg.Pool({ connectionString: database.url, max: 2 });
+  const contestants: Contestant[] = [];
+
+  try {
+    log("seeding");
+    await seedDatabase(admin, config);
+    const postgresVersion = await readServerVersion(admin);
+
+    contestants.push(
+      createRawPgContestant(database.url, config.poolSize),
+      createKyselyContestant(database.url, config.poolSize, options),
+    );
+    const ours = await loadOurContestant(
+      root,
+      database.url,
+      config.poolSize,
+      options,
+    );
+    if (ours.contestant !== null) contestants.push(ours.contestant);
+    if (ours.missing !== null) log(`${OUR_NAME}: ${ours.missing}`);
+    for (const contestant of contestants) {
+      await seedRateLimitKeys(admin, contestant.namespace);
+    }
+
+    log(
+      `measuring ${contestants.map((c) => c.name).join(", ")}: ${config.rounds} rounds`,
+    );
+    const measurements = await runRounds({
+      config,
+      contestants,
+      operations: BENCH_OPERATIONS,
+      admin,
+      secret: options.secret,
+      log,
+    });
+    const loadAfter = os.loadavg();
+
+    const generate = await timeGenerateIfWanted(config.timeGenerate);
+
+    const report = renderReport(measurements, {
+      config,
+      date: new Date(),
+      machine: describeMachine(),
+      nodeVersion: process.version,
+      postgresVersion,
+      loadBefore,
+      loadAfter,
+      cores: os.cpus().length,
+      floor: "raw pg",
+      contestants: contestants.map((contestant) => contestant.name),
+      missing:
+        ours.contestant === null
+          ? [{ name: OUR_NAME, reason: ours.missing ?? "" }]
+          : [],
+      operations: BENCH_OPERATIONS,
+      notes: [
+        ...(ours.contestant !== null && ours.missing !== null
+          ? [
+              `${OUR_NAME}: partly measured (its other cells read n/a). ${ours.missing}`,
+            ]
+          : []),
+        ...options.notes,
+        ...contestants.flatMap((contestant) => contestant.notes),
+        "Adapters are driven through Better Auth's `DBAdapter` with the calls Better Auth 1.7.6's internal adapter makes: delete session reads the row first (for delete hooks) and then deletes, find user by email passes an empty join, list sessions filters to active sessions.",
+      ],
+      generate,
+      totalSeconds: (performance.now() - started) / 1000,
+    });
+
+    await writeFile(path.join(root, "bench", "results.md"), report);
+    process.stdout.write(report);
+  } finally {
+    for (const contestant of contestants) await contestant.close();
+    await admin.end();
+    await database.drop();
+    log(`dropped database ${config.databaseName}`);
+  }
+}
+
+async function readServerVersion(admin: pg.Pool): Promise<string> {
+  const { rows } = await admin.query<{ server_version: string }>(
+    "SHOW server_version",
+  );
+  return rows[0]!.server_version;
+}
+
+async function timeGenerateIfWanted(
+  wanted: boolean,
+): Promise<GenerateTiming | null> {
+  if (!wanted) return null;
+  log("timing generate");
+  return timeGenerate(root);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
