@@ -88,7 +88,8 @@ interface QuotedColumns {
  * - A refused request whose row was created after this statement began (a
  *   burst on a fresh key) cannot see that row at all: no version of it is in
  *   the snapshot. Its window began moments ago, so `retryAfter` is the whole
- *   window and `count`/`lastRequest` are null.
+ *   window (`least` skips the null its second argument is then) and
+ *   `count`/`lastRequest` are null.
  *
  * `retryAfter` never exceeds the window: a request that started after this
  * one can have written a `lastRequest` slightly ahead of this clock.

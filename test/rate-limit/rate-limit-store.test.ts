@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DatabaseError } from "../../runtime/database-error.js";
+import { rateLimitSql } from "../../runtime/rate-limit-sql.js";
 import {
   createRateLimitStore,
   RateLimitStoreError,
@@ -344,20 +345,28 @@ describe("createRateLimitStore on a pool", () => {
       expect(await remainingKeys()).toEqual(["cleanup-3", "cleanup-4"]);
     });
 
-    it("walks the lastRequest index to find expired rows", async () => {
+    it("finds expired rows through the lastRequest index on a large table", async () => {
       const client = await database.pool.connect();
       try {
-        await client.query("SET enable_seqscan = off");
+        await client.query("BEGIN");
+        await client.query(
+          `INSERT INTO "rateLimit" ("id", "key", "count", "lastRequest")
+           SELECT 'bulk-' || n, 'bulk-' || n, 1, $1::bigint - n * 1000
+           FROM generate_series(1, 20000) AS n`,
+          [JAN_1_2026],
+        );
+        await client.query(`ANALYZE "rateLimit"`);
+
         const { rows } = await client.query(
-          `EXPLAIN SELECT "key" FROM "rateLimit"
-           WHERE "lastRequest" < 1767268800000
-           ORDER BY "lastRequest" LIMIT 10`,
+          `EXPLAIN ${rateLimitSql(database.table).deleteExpired}`,
+          [3600, 1000, JAN_1_2026],
         );
         const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
 
         expect(plan).toContain("rateLimit_lastRequest_idx");
+        expect(plan).not.toContain("Seq Scan");
       } finally {
-        await client.query("RESET enable_seqscan");
+        await client.query("ROLLBACK");
         client.release();
       }
     });
