@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI under tsx, so that configs and the generator can
+// stay TypeScript without a build step.
+import { register } from "tsx/esm/api";
+
+register();
+const { runCli } = await import("../generator/cli.ts");
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,78 @@
+import { CodegenError } from "./codegen-error.js";
+import type { CliCommand, CliOutput } from "./commands/cli-command.js";
+
+/**
+ * The subcommands, each a module of its own under `generator/commands/`,
+ * loaded only when called. To add one, export a `CliCommand` from a new
+ * module there and list it here.
+ */
+const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  generate: async () =>
+    (await import("./commands/generate-command.js")).generateCommand,
+};
+
+/**
+ * Runs `pg-auth-codegen <command> [flags]` and resolves to the exit code.
+ * A `CodegenError` or a flag error is printed as one message; any other
+ * error is a bug and is printed with its stack.
+ */
+export async function runCli(
+  argv: readonly string[],
+  output: CliOutput = console,
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "help") {
+    output.log(await usage());
+    return name === undefined ? 1 : 0;
+  }
+
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    output.error(`Unknown command "${name}".\n\n${await usage()}`);
+    return 1;
+  }
+
+  try {
+    return await (await load()).run(args, output);
+  } catch (error) {
+    output.error(describeError(error, name));
+    return 1;
+  }
+}
+
+async function usage(): Promise<string> {
+  const lines = await Promise.all(
+    Object.values(COMMANDS).map(async (load) => {
+      const command = await load();
+      return `  ${command.name.padEnd(12)}${command.summary}`;
+    }),
+  );
+  return [
+    "Usage: pg-auth-codegen <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run pg-auth-codegen <command> --help for its options.",
+  ].join("\n");
+}
+
+function describeError(error: unknown, command: string): string {
+  if (error instanceof CodegenError) {
+    const option = error.optionPath === null ? "" : ` (${error.optionPath})`;
+    return `error: ${error.message}${option}`;
+  }
+  // node:util parseArgs: unknown flags, missing flag values.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    return `error: ${(error as Error).message}\nRun pg-auth-codegen ${command} --help for its options.`;
+  }
+  return `error: ${(error as Error).stack ?? String(error)}`;
+}
+
+const isEntry =
+  process.argv[1] !== undefined &&
+  import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (isEntry) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

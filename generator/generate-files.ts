@@ -1,0 +1,206 @@
+import { format } from "prettier";
+
+import type { SchemaManifest } from "../runtime/schema-manifest.js";
+import { planSchemaDdl } from "./ddl/plan-schema-ddl.js";
+import { renderDdl } from "./ddl/render-ddl.js";
+import { loadConfig, type LoadedConfig } from "./load-config.js";
+import {
+  GENERATED_MARK,
+  type OutputContext,
+  type OutputKind,
+} from "./outputs/output-kind.js";
+import { OUTPUT_KINDS } from "./outputs/output-kinds.js";
+import { renderQueryFiles } from "./outputs/sql-query-files.js";
+import { planQueries } from "./queries/plan-queries.js";
+import { staticQueryOf } from "./queries/plan-static-queries.js";
+import { resolveSchema } from "./schema/resolve-schema.js";
+import { startTypegenDatabase } from "./typegen/start-typegen-database.js";
+import { typeQueryFiles } from "./typegen/type-query-files.js";
+
+export interface GenerateOptions {
+  readonly configPath: string;
+  /** Resolves a relative `configPath`; defaults to the process's. */
+  readonly cwd?: string;
+  /** A server for pgtyped instead of the embedded PGlite. */
+  readonly databaseUrl?: string | null;
+  /**
+   * False renders only the kinds that need no database (all but the typed
+   * query modules): what the golden tests compare.
+   */
+  readonly withDatabase?: boolean;
+  /** Told about each finished stage, e.g. to print its time. */
+  readonly onStage?: (stage: StageReport) => void;
+  /** Replaces the kinds to emit; defaults to `OUTPUT_KINDS`. */
+  readonly outputKinds?: readonly OutputKind[];
+}
+
+export interface StageReport {
+  readonly name: string;
+  readonly detail: string;
+  readonly milliseconds: number;
+}
+
+export interface GeneratedFiles {
+  readonly loaded: LoadedConfig;
+  /** Path (relative to the config's folder) to text, sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/**
+ * The generate pipeline up to, not including, the disk: load the config,
+ * resolve and check the schema, plan the queries, type them with pgtyped on
+ * a database, render every output kind, format the TypeScript. Output is
+ * byte-identical for the same config: sorted paths, `\n` endings, no
+ * timestamps or absolute paths.
+ *
+ * @throws {CodegenError} naming the file, model, field or option the
+ * generator cannot honour; nothing has been written when it throws.
+ */
+export async function generateFiles(
+  options: GenerateOptions,
+): Promise<GeneratedFiles> {
+  const stage = stageRunner(options.onStage);
+  const kinds = (options.outputKinds ?? OUTPUT_KINDS).filter(
+    (kind) => options.withDatabase !== false || !kind.needsDatabase,
+  );
+
+  const loaded = await stage(
+    "load config",
+    () => loadConfig(options.configPath, options.cwd),
+    (result) => result.displayPath,
+  );
+  const { auth, schema, usePlural } = loaded.config;
+  const manifest = await stage(
+    "resolve schema",
+    () => resolveSchema({ auth, schema, usePlural }),
+    (result) => `${result.tables.length} tables`,
+  );
+  const queries = await stage(
+    "plan queries",
+    () => planQueries(manifest),
+    (result) => `${result.length} queries`,
+  );
+
+  const context = {
+    config: loaded.config,
+    rootDir: loaded.rootDir,
+    configFile: loaded.displayPath,
+    sqlDir: loaded.sqlDir,
+    outDir: loaded.outDir,
+    manifest,
+    queries,
+    staticQueries: queries.flatMap(staticQueryOf),
+  };
+  const typedQueries = kinds.some((kind) => kind.needsDatabase)
+    ? await typeQueries(context, options.databaseUrl ?? null, stage)
+    : null;
+
+  const rendered = await stage(
+    "render",
+    () => renderKinds(kinds, { ...context, typedQueries, files: new Map() }),
+    (result) => `${result.size} files`,
+  );
+  const files = await stage(
+    "format",
+    () => formatFiles(rendered),
+    () => "prettier",
+  );
+  return { loaded, files };
+}
+
+type StageRunner = ReturnType<typeof stageRunner>;
+
+async function typeQueries(
+  context: Omit<OutputContext, "typedQueries" | "files">,
+  databaseUrl: string | null,
+  stage: StageRunner,
+): Promise<Map<string, string>> {
+  const ddl = renderDdl(planSchemaDdl(withEveryTable(context.manifest)));
+  const database = await stage(
+    "start database",
+    () => startTypegenDatabase(ddl, databaseUrl),
+    (result) => result.label,
+  );
+
+  try {
+    const files = renderQueryFiles(context);
+    return await stage(
+      "type queries",
+      () => typeQueryFiles(files, database.connection),
+      () => `${files.length} files with pgtyped`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * pgtyped needs every table a query names, including those Better Auth
+ * marks `disableMigrations` (the app creates them; sql/schema.sql leaves
+ * them out).
+ */
+function withEveryTable(manifest: SchemaManifest): SchemaManifest {
+  return {
+    ...manifest,
+    tables: manifest.tables.map((table) => ({
+      ...table,
+      disableMigrations: false,
+    })),
+  };
+}
+
+function renderKinds(
+  kinds: readonly OutputKind[],
+  context: OutputContext,
+): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const kind of kinds) {
+    for (const file of kind.render({ ...context, files })) {
+      if (files.has(file.path)) {
+        throw new Error(`Two output kinds both emit ${file.path}.`);
+      }
+      if (!file.contents.split("\n", 1)[0]!.includes(GENERATED_MARK)) {
+        throw new Error(
+          `The ${kind.name} output ${file.path} lacks the generated header.`,
+        );
+      }
+      files.set(file.path, file.contents);
+    }
+  }
+  return files;
+}
+
+/**
+ * TypeScript goes through the pinned prettier with fixed options (never a
+ * project's own config) so the output is the same on every machine.
+ */
+async function formatFiles(
+  files: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const formatted = new Map<string, string>();
+  for (const path of [...files.keys()].sort()) {
+    const text = files.get(path)!.replace(/\r\n/g, "\n");
+    formatted.set(
+      path,
+      path.endsWith(".ts")
+        ? await format(text, { parser: "typescript", printWidth: 80 })
+        : `${text.trimEnd()}\n`,
+    );
+  }
+  return formatted;
+}
+
+/** Runs pipeline stages, reporting each one's name, detail and time. */
+function stageRunner(onStage: GenerateOptions["onStage"]) {
+  return async <T>(
+    name: string,
+    run: () => T | Promise<T>,
+    describe: (result: T) => string,
+  ): Promise<T> => {
+    const started = performance.now();
+    const result = await run();
+    const milliseconds = Math.round(performance.now() - started);
+    onStage?.({ name, detail: describe(result), milliseconds });
+    return result;
+  };
+}

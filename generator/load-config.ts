@@ -1,0 +1,130 @@
+import { existsSync } from "node:fs";
+import { basename, dirname, isAbsolute, normalize, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+import { CodegenError } from "./codegen-error.js";
+import type { CodegenConfig } from "./config.js";
+
+export const DEFAULT_CONFIG_FILE = "auth-codegen.config.ts";
+
+/** A config file, loaded and checked, with the paths derived from it. */
+export interface LoadedConfig {
+  readonly config: CodegenConfig;
+  /** The config file's absolute path. */
+  readonly path: string;
+  /** Where `sqlDir` and `outDir` are resolved from: the config's folder. */
+  readonly rootDir: string;
+  /**
+   * The config's path relative to `rootDir` (its file name), the form that
+   * goes into generated headers so that output is the same on any machine.
+   */
+  readonly displayPath: string;
+  /** The SQL folder relative to `rootDir`, with `/` separators. */
+  readonly sqlDir: string;
+  /** The TypeScript folder relative to `rootDir`, with `/` separators. */
+  readonly outDir: string;
+}
+
+/**
+ * Loads a config file by dynamic import (the CLI runs under tsx, so a `.ts`
+ * file works) and checks the shape of its default export.
+ *
+ * @throws {CodegenError} when the file is missing, fails to import (the
+ * message carries the import error), or does not default-export
+ * `{ auth: {...} }` with valid optional settings.
+ */
+export async function loadConfig(
+  configPath: string,
+  cwd: string = process.cwd(),
+): Promise<LoadedConfig> {
+  const path = resolve(cwd, configPath);
+  if (!existsSync(path)) {
+    throw new CodegenError(
+      `Config file ${configPath} does not exist; create it or pass --config <path>.`,
+    );
+  }
+
+  const config = checkConfig(await importDefault(path, configPath), configPath);
+  return {
+    config,
+    path,
+    rootDir: dirname(path),
+    displayPath: basename(path),
+    sqlDir: checkFolder(config.sqlDir ?? "sql", "sqlDir", configPath),
+    outDir: checkFolder(config.outDir ?? "generated", "outDir", configPath),
+  };
+}
+
+async function importDefault(
+  path: string,
+  shownPath: string,
+): Promise<unknown> {
+  try {
+    const module = (await import(pathToFileURL(path).href)) as {
+      default?: unknown;
+    };
+    return module.default;
+  } catch (error) {
+    throw new CodegenError(
+      `Config file ${shownPath} could not be loaded: ${(error as Error).message}`,
+    );
+  }
+}
+
+function checkConfig(value: unknown, shownPath: string): CodegenConfig {
+  if (!isObject(value) || !isObject(value.auth)) {
+    throw new CodegenError(
+      `Config file ${shownPath} must default-export { auth: {...} } (use defineConfig); the auth object is what the app passes to betterAuth().`,
+      "auth",
+    );
+  }
+
+  for (const option of ["sqlDir", "outDir", "schema"] as const) {
+    const setting = value[option];
+    if (
+      setting !== undefined &&
+      (typeof setting !== "string" || setting === "")
+    ) {
+      throw new CodegenError(
+        `Option ${option} in ${shownPath} must be a non-empty string.`,
+        option,
+      );
+    }
+  }
+  if (value.usePlural !== undefined && typeof value.usePlural !== "boolean") {
+    throw new CodegenError(
+      `Option usePlural in ${shownPath} must be true or false.`,
+      "usePlural",
+    );
+  }
+
+  return value as unknown as CodegenConfig;
+}
+
+/**
+ * Output folders stay inside the project: the generator deletes stale files
+ * it once wrote there, so a folder like `..` or `/` would be dangerous.
+ */
+function checkFolder(
+  folder: string,
+  option: string,
+  shownPath: string,
+): string {
+  const normalized = normalize(folder).replace(/\\/g, "/").replace(/\/$/, "");
+  if (
+    isAbsolute(folder) ||
+    normalized === "." ||
+    normalized === ".." ||
+    normalized.startsWith("../")
+  ) {
+    throw new CodegenError(
+      `Option ${option} in ${shownPath} is "${folder}"; it must be a folder inside the config's folder, such as "sql" or "generated".`,
+      option,
+    );
+  }
+  return normalized;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,20 @@
+import { indexModule } from "./index-module.js";
+import type { OutputKind } from "./output-kind.js";
+import { schemaModule } from "./schema-module.js";
+import { sqlQueryFiles } from "./sql-query-files.js";
+import { sqlSchemaFile } from "./sql-schema-file.js";
+import { typedQueryModules } from "./typed-query-modules.js";
+
+/**
+ * Every kind of file `generate` emits, in render order. To add one, write
+ * its template under `templates/`, a module here exporting an `OutputKind`
+ * whose `render` fills the template from the context, and list it below
+ * (before `indexModule`, which re-exports what the others produced).
+ */
+export const OUTPUT_KINDS: readonly OutputKind[] = [
+  sqlQueryFiles,
+  sqlSchemaFile,
+  schemaModule,
+  typedQueryModules,
+  indexModule,
+];

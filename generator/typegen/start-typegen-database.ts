@@ -1,0 +1,147 @@
+import { randomBytes } from "node:crypto";
+
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import pg from "pg";
+
+import { quoteIdentifier } from "../../runtime/quote-identifier.js";
+import { CodegenError } from "../codegen-error.js";
+import type { PgtypedDatabase } from "./pgtyped-internals.js";
+
+/** A database holding the schema, for pgtyped to describe queries against. */
+export interface TypegenDatabase {
+  /** `PGlite` or the server's host and port, for the stage line. */
+  readonly label: string;
+  readonly connection: PgtypedDatabase;
+  /** Stops PGlite, or drops the throwaway database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an in-memory PGlite behind a socket on 127.0.0.1 (a free port) and
+ * applies the DDL, or, with a URL, creates a throwaway database on that
+ * server, applies the DDL there and drops it on close. A throwaway database
+ * rather than a schema: schema-qualified tables (`internal.users`) must not
+ * land in the server's real schemas.
+ *
+ * @throws {CodegenError} when the DDL fails or the server refuses.
+ */
+export async function startTypegenDatabase(
+  ddl: string,
+  databaseUrl: string | null,
+): Promise<TypegenDatabase> {
+  return databaseUrl === null
+    ? startPglite(ddl)
+    : createThrowawayDatabase(ddl, databaseUrl);
+}
+
+async function startPglite(ddl: string): Promise<TypegenDatabase> {
+  const db = await PGlite.create();
+  try {
+    await db.exec(ddl);
+  } catch (error) {
+    await db.close();
+    throw ddlError(error, "PGlite");
+  }
+
+  // pgtyped's CLI keeps one idle connection besides each worker's; even in
+  // process, leave room for two so a stray reconnect never hangs.
+  const server = new PGLiteSocketServer({
+    db,
+    host: "127.0.0.1",
+    port: 0,
+    maxConnections: 2,
+  });
+  await server.start();
+  const port = Number(server.getServerConn().split(":").pop());
+
+  return {
+    label: "PGlite",
+    connection: {
+      host: "127.0.0.1",
+      port,
+      user: "postgres",
+      password: undefined,
+      dbName: "postgres",
+    },
+    close: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+async function createThrowawayDatabase(
+  ddl: string,
+  databaseUrl: string,
+): Promise<TypegenDatabase> {
+  const url = parseUrl(databaseUrl);
+  const name = `pg_auth_codegen_${randomBytes(6).toString("hex")}`;
+  await withClient(url.href, (client) =>
+    client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
+  );
+
+  const throwaway = new URL(url.href);
+  throwaway.pathname = `/${name}`;
+  const drop = () =>
+    withClient(url.href, (client) =>
+      client.query(
+        `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`,
+      ),
+    );
+
+  try {
+    await withClient(throwaway.href, (client) => client.query(ddl));
+  } catch (error) {
+    await drop();
+    throw ddlError(error, url.host);
+  }
+
+  return {
+    label: url.host,
+    connection: {
+      host: url.hostname,
+      port: url.port === "" ? 5432 : Number(url.port),
+      user: decodeURIComponent(url.username) || "postgres",
+      password:
+        url.password === "" ? undefined : decodeURIComponent(url.password),
+      dbName: name,
+    },
+    close: async () => {
+      await drop();
+    },
+  };
+}
+
+function parseUrl(databaseUrl: string): URL {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.protocol === "postgres:" || url.protocol === "postgresql:")
+      return url;
+  } catch {
+    // Reported below without echoing the URL, which may hold a password.
+  }
+  throw new CodegenError(
+    "--database-url must be a postgres:// URL.",
+    "--database-url",
+  );
+}
+
+async function withClient<T>(
+  url: string,
+  run: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function ddlError(error: unknown, where: string): CodegenError {
+  return new CodegenError(
+    `The generated schema does not apply on ${where}: ${(error as Error).message}`,
+  );
+}
