@@ -10,6 +10,14 @@ export {
   UniqueViolationError,
   translateDatabaseError,
 } from "./database-error.js";
+export {
+  ADAPTER_ID,
+  connectionFor,
+  createPgAdapter,
+  type PgAdapterConfig,
+} from "./create-pg-adapter.js";
+export type { AdapterMethod, QueryLog } from "./create-adapter-methods.js";
+export { InvalidQueryError } from "./invalid-query-error.js";
 export { deepFreeze } from "./deep-freeze.js";
 export { quoteIdentifier, quoteTableName } from "./quote-identifier.js";
 export { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";

@@ -1,0 +1,162 @@
+import type { BetterAuthOptions } from "@better-auth/core";
+import {
+  createAdapterFactory,
+  type AdapterFactoryOptions,
+  type DBAdapter,
+  type DBAdapterDebugLogOption,
+} from "@better-auth/core/db/adapter";
+import { createLogger } from "@better-auth/core/env";
+
+import {
+  createAdapterMethods,
+  type AdapterMethod,
+  type QueryLog,
+} from "./create-adapter-methods.js";
+import { schemaCatalogFor } from "./schema-catalog.js";
+import type { SchemaManifest } from "./schema-manifest.js";
+import { SqlConnection, type PgDatabase } from "./sql-connection.js";
+import type { StaticQuery } from "./static-query.js";
+import { StaticQueryIndex } from "./static-query-index.js";
+
+export const ADAPTER_ID = "pg-auth-codegen";
+
+export interface PgAdapterConfig {
+  /** A `pg.Pool`, a single connected `pg.Client`, or a `SqlConnection`. */
+  readonly database: PgDatabase | SqlConnection;
+  /** The schema the tables were created from (`generated/schema.ts`). */
+  readonly manifest: SchemaManifest;
+  /** Generated reads to run as they are when a call matches their shape. */
+  readonly staticQueries?: readonly StaticQuery[] | undefined;
+  /**
+   * Better Auth's `debugLogs`: `true` logs every statement, an object only
+   * the methods it enables. Logs carry the query name and SQL, never values.
+   */
+  readonly debugLogs?: DBAdapterDebugLogOption | undefined;
+  /** Where debug logs go; by default Better Auth's logger at info level. */
+  readonly logger?: QueryLog | undefined;
+  /** Better Auth's `usePlural`; defaults to the manifest's. */
+  readonly usePlural?: boolean | undefined;
+}
+
+/**
+ * Builds the Better Auth database adapter over node-postgres: pass the
+ * result to `betterAuth({ database })`.
+ *
+ * Reads that match a generated static query run its SQL; every other call
+ * goes through the where compiler and join planner, in one statement.
+ * `transaction` runs its callback on one connection (a dedicated pooled
+ * client, or the single client behind its gate), commits when it resolves
+ * and rolls everything back when it throws. A `transaction` inside another,
+ * or any adapter call made inside one (even through the outer adapter),
+ * joins the open transaction instead of asking for a second connection, so
+ * `new Pool({ max: 1 })` never waits on itself.
+ *
+ * @throws {Error} when `usePlural` disagrees with the manifest, which would
+ * make Better Auth ask for tables the manifest does not name.
+ */
+export function createPgAdapter(
+  config: PgAdapterConfig,
+): (options: BetterAuthOptions) => DBAdapter<BetterAuthOptions> {
+  const usePlural = config.usePlural ?? config.manifest.usePlural;
+  if (usePlural !== config.manifest.usePlural) {
+    throw new Error(
+      `usePlural is ${usePlural} but the schema manifest was generated with usePlural ${config.manifest.usePlural}; regenerate or drop the option.`,
+    );
+  }
+
+  const connection = connectionFor(config.database);
+  const catalog = schemaCatalogFor(config.manifest);
+  const staticQueries =
+    config.staticQueries === undefined
+      ? null
+      : new StaticQueryIndex(catalog, config.staticQueries);
+
+  return (options) => {
+    const adapter: AdapterFactoryOptions["adapter"] = () =>
+      createAdapterMethods({
+        catalog,
+        executor: connection,
+        staticQueries,
+        log: queryLogFor(config, options),
+      });
+    const factoryConfig: AdapterFactoryOptions["config"] = {
+      adapterId: ADAPTER_ID,
+      adapterName: ADAPTER_ID,
+      usePlural,
+      supportsJSON: true,
+      supportsDates: true,
+      supportsBooleans: true,
+      supportsArrays: true,
+      supportsUUIDs: true,
+      supportsNumericIds: true,
+      transaction: false,
+    };
+
+    // The adapter handed to a transaction callback is an ordinary one:
+    // SqlConnection sends its statements to the transaction's client.
+    let inTransaction: DBAdapter<BetterAuthOptions> | undefined;
+    const transactionAdapter = () =>
+      (inTransaction ??= createAdapterFactory({
+        config: factoryConfig,
+        adapter,
+      })(options));
+
+    return createAdapterFactory({
+      config: {
+        ...factoryConfig,
+        transaction: (callback) =>
+          connection.transaction(() => callback(transactionAdapter())),
+      },
+      adapter,
+    })(options);
+  };
+}
+
+const connections = new WeakMap<object, SqlConnection>();
+
+/**
+ * One SqlConnection per pool or client, shared by every adapter built on
+ * it: a single client's gate only protects callers that share it, and a
+ * transaction is recognised by its connection, so an adapter rebuilt inside
+ * a transaction (Better Auth does so per options object) still joins it.
+ */
+export function connectionFor(database: PgDatabase | SqlConnection) {
+  if (database instanceof SqlConnection) return database;
+  let connection = connections.get(database);
+  if (connection === undefined) {
+    connection = new SqlConnection(database);
+    connections.set(database, connection);
+  }
+  return connection;
+}
+
+/**
+ * Better Auth's own debug logging prints data and where values; ours prints
+ * the statement only, honouring the per-method switches of `debugLogs`.
+ */
+function queryLogFor(
+  config: PgAdapterConfig,
+  options: BetterAuthOptions,
+): QueryLog | null {
+  const { debugLogs } = config;
+  if (debugLogs === undefined || debugLogs === false) return null;
+  if (typeof debugLogs === "object" && "isRunningAdapterTests" in debugLogs) {
+    return null;
+  }
+
+  const sink =
+    config.logger ??
+    (() => {
+      const logger = createLogger({ ...options.logger, level: "info" });
+      return ({ name, sql }: { name: string; sql: string }) =>
+        logger.info(`[${ADAPTER_ID}] ${name}: ${sql}`);
+    })();
+  if (debugLogs === true) return sink;
+
+  return (event) => {
+    if (debugLogs.logCondition !== undefined && !debugLogs.logCondition()) {
+      return;
+    }
+    if (debugLogs[event.method as AdapterMethod] === true) sink(event);
+  };
+}
