@@ -18,6 +18,13 @@ export interface BenchConfig {
   readonly sessionsPerUser: number;
   /** Whether to time `npm run generate` and `generate --check`. */
   readonly timeGenerate: boolean;
+  /**
+   * Better Auth's `advanced.database.joins`. Off (Better Auth's default),
+   * the adapter factory fetches joined models with a query of their own.
+   */
+  readonly nativeJoins: boolean;
+  /** Print the SQL of one request per operation and contestant, time nothing. */
+  readonly trace: boolean;
 }
 
 const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -37,6 +44,8 @@ export function readBenchConfig(env = process.env): BenchConfig {
     users: 10_000,
     sessionsPerUser: 5,
     timeGenerate: env.BENCH_GENERATE !== "0",
+    nativeJoins: env.BENCH_JOINS === "1",
+    trace: env.BENCH_TRACE === "1",
   };
 }
 

@@ -2,6 +2,7 @@ import type { BetterAuthOptions } from "better-auth";
 import { jwt } from "better-auth/plugins";
 
 import config from "../auth-codegen.config.js";
+import type { BenchConfig } from "./bench-config.js";
 
 /** The Better Auth options every adapter contestant's instance gets. */
 export interface BenchOptions {
@@ -19,9 +20,12 @@ const SECRET = "pg-auth-codegen-bench-secret-0123456789abcdef";
  * schema the generated adapter is built for. One change: the jwt plugin's
  * `/get-session` hook signs a JWT on every call (a key read and a signature),
  * which would measure the signing library rather than the database layer, so
- * its header is switched off through the plugin's own option.
+ * its header is switched off through the plugin's own option. With
+ * `BENCH_JOINS=1`, Better Auth's `advanced.database.joins` is switched on.
  */
-export function createBenchOptions(): BenchOptions {
+export function createBenchOptions(
+  bench: Pick<BenchConfig, "nativeJoins">,
+): BenchOptions {
   const plugins = (config.auth.plugins ?? []).map((plugin) =>
     plugin.id === "jwt"
       ? jwt({ ...(plugin.options ?? {}), disableSettingJwtHeader: true })
@@ -35,10 +39,21 @@ export function createBenchOptions(): BenchOptions {
       secret: SECRET,
       baseURL: "http://127.0.0.1:3000",
       telemetry: { enabled: false },
+      ...(bench.nativeJoins
+        ? {
+            advanced: {
+              ...config.auth.advanced,
+              database: { ...config.auth.advanced?.database, joins: true },
+            },
+          }
+        : {}),
       logger: { level: "error" },
     },
     secret: SECRET,
     notes: [
+      bench.nativeJoins
+        ? "Joins: `advanced.database.joins` on (`BENCH_JOINS=1`): adapters receive `join` and may fetch the session and its user in one statement."
+        : "Joins: `advanced.database.joins` off, Better Auth's default: the adapter factory fetches a joined user with a second query, whatever the adapter could do (`BENCH_JOINS=1` switches it on).",
       "Better Auth options: this repository's `auth-codegen.config.ts` with the jwt plugin's `set-auth-jwt` header switched off (`disableSettingJwtHeader`), so getSession measures the database layer, not JWT signing.",
     ],
   };

@@ -1,3 +1,5 @@
+import type { CountingPool } from "./counting-pool.js";
+
 /** The operations the bench measures, in the order the report lists them. */
 export const OPERATION_NAMES = [
   "createUser",
@@ -52,8 +54,8 @@ export interface Contestant {
   /** A short tag that keeps its rate-limit buckets apart from the others'. */
   readonly namespace: string;
   readonly operations: ContestantOperations;
-  /** Statements its pool has sent so far. */
-  statements(): number;
+  /** Its pool, which counts (and on request records) what it sends. */
+  readonly counting: CountingPool;
   /** Footnotes the report prints under the table. */
   readonly notes: readonly string[];
   close(): Promise<void>;

@@ -5,6 +5,10 @@ export interface CountingPool {
   readonly pool: pg.Pool;
   /** Statements sent so far, `BEGIN` and `COMMIT` included. */
   statements(): number;
+  /** Starts keeping the SQL text of each statement (never the values). */
+  record(): void;
+  /** Returns the kept SQL texts and stops keeping them. */
+  takeRecorded(): string[];
 }
 
 /**
@@ -15,6 +19,7 @@ export interface CountingPool {
  */
 export function createCountingPool(url: string, max: number): CountingPool {
   let sent = 0;
+  let recorded: string[] | null = null;
 
   class CountingClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
@@ -22,6 +27,7 @@ export function createCountingPool(url: string, max: number): CountingPool {
       const send = this.query.bind(this) as (...args: unknown[]) => unknown;
       this.query = ((...args: unknown[]) => {
         sent += 1;
+        recorded?.push(statementText(args[0]));
         return send(...args);
       }) as pg.Client["query"];
     }
@@ -32,5 +38,22 @@ export function createCountingPool(url: string, max: number): CountingPool {
     max,
     Client: CountingClient,
   });
-  return { pool, statements: () => sent };
+  return {
+    pool,
+    statements: () => sent,
+    record: () => {
+      recorded = [];
+    },
+    takeRecorded: () => {
+      const texts = recorded ?? [];
+      recorded = null;
+      return texts;
+    },
+  };
+}
+
+function statementText(query: unknown): string {
+  const text =
+    typeof query === "string" ? query : (query as { text?: unknown })?.text;
+  return String(text).replace(/\s+/g, " ").trim();
 }

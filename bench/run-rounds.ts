@@ -97,7 +97,7 @@ async function runCell(
   };
 
   const inputs = await operation.prepare(block);
-  const statementsBefore = contestant.statements();
+  const statementsBefore = contestant.counting.statements();
   const elapsedMs = await runBlock(run, inputs, concurrency, (result) => {
     if (!operation.check(result)) {
       throw new Error(
@@ -105,7 +105,7 @@ async function runCell(
       );
     }
   });
-  const statements = contestant.statements() - statementsBefore;
+  const statements = contestant.counting.statements() - statementsBefore;
   await operation.finish?.(block);
 
   const rate = (count / elapsedMs) * 1000;

@@ -18,6 +18,7 @@ import { renderReport } from "./report.js";
 import { runRounds } from "./run-rounds.js";
 import { seedDatabase, seedRateLimitKeys } from "./seed-database.js";
 import { timeGenerate, type GenerateTiming } from "./time-generate.js";
+import { traceStatements } from "./trace-statements.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -25,7 +26,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 async function main(): Promise<void> {
   const started = performance.now();
   const config = readBenchConfig();
-  const options = createBenchOptions();
+  const options = createBenchOptions(config);
   const loadBefore = os.loadavg();
 
   log(`creating database ${config.databaseName}`);
@@ -52,6 +53,19 @@ async function main(): Promise<void> {
     if (ours.missing !== null) log(`${OUR_NAME}: ${ours.missing}`);
     for (const contestant of contestants) {
       await seedRateLimitKeys(admin, contestant.namespace);
+    }
+
+    if (config.trace) {
+      process.stdout.write(
+        await traceStatements(
+          config,
+          contestants,
+          BENCH_OPERATIONS,
+          admin,
+          options.secret,
+        ),
+      );
+      return;
     }
 
     log(

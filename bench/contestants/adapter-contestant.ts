@@ -41,7 +41,7 @@ export function createAdapterContestant(
   return {
     name: parts.name,
     namespace: parts.namespace,
-    statements: parts.counting.statements,
+    counting: parts.counting,
     notes: parts.notes ?? [],
     operations: {
       ...adapterOperations(adapter),

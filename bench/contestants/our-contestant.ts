@@ -141,7 +141,7 @@ function storeOnlyContestant(
   return {
     name: OUR_NAME,
     namespace: "ours",
-    statements: counting.statements,
+    counting,
     notes: [],
     operations: {
       rateLimitConsume: (key) => store.consume(key, RATE_LIMIT_RULE),

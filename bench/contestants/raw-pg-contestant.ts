@@ -50,7 +50,8 @@ export function createRawPgContestant(
   url: string,
   poolSize: number,
 ): Contestant {
-  const { pool, statements } = createCountingPool(url, poolSize);
+  const counting = createCountingPool(url, poolSize);
+  const pool = counting.pool;
   const windowMs = RATE_LIMIT_RULE.window * 1000;
 
   const sessionWithUser = async (token: string) => {
@@ -61,7 +62,7 @@ export function createRawPgContestant(
   return {
     name: "raw pg",
     namespace: "raw",
-    statements,
+    counting,
     notes: [
       "raw pg getSession: not applicable (raw pg has no Better Auth); the cell is the floor for its database part, the session+user query and the expiry check.",
     ],
