@@ -14,7 +14,10 @@ import { renderQueryFiles } from "./outputs/sql-query-files.js";
 import { planQueries } from "./queries/plan-queries.js";
 import { staticQueryOf } from "./queries/plan-static-queries.js";
 import { resolveSchema } from "./schema/resolve-schema.js";
-import { startTypegenDatabase } from "./typegen/start-typegen-database.js";
+import {
+  prepareTypegenDatabase,
+  type PendingTypegenDatabase,
+} from "./typegen/start-typegen-database.js";
 import { typeQueryFiles } from "./typegen/type-query-files.js";
 
 export interface GenerateOptions {
@@ -64,6 +67,23 @@ export async function generateFiles(
     (kind) => options.withDatabase !== false || !kind.needsDatabase,
   );
 
+  const database = kinds.some((kind) => kind.needsDatabase)
+    ? prepareTypegenDatabase(options.databaseUrl ?? null)
+    : null;
+  try {
+    return await generateWith(options, kinds, database, stage);
+  } catch (error) {
+    await database?.discard();
+    throw error;
+  }
+}
+
+async function generateWith(
+  options: GenerateOptions,
+  kinds: readonly OutputKind[],
+  database: PendingTypegenDatabase | null,
+  stage: StageRunner,
+): Promise<GeneratedFiles> {
   const loaded = await stage(
     "load config",
     () => loadConfig(options.configPath, options.cwd),
@@ -91,9 +111,8 @@ export async function generateFiles(
     queries,
     staticQueries: queries.flatMap(staticQueryOf),
   };
-  const typedQueries = kinds.some((kind) => kind.needsDatabase)
-    ? await typeQueries(context, options.databaseUrl ?? null, stage)
-    : null;
+  const typedQueries =
+    database === null ? null : await typeQueries(context, database, stage);
 
   const rendered = await stage(
     "render",
@@ -110,15 +129,19 @@ export async function generateFiles(
 
 type StageRunner = ReturnType<typeof stageRunner>;
 
+/**
+ * Opens the database (once opened, it is closed here, also on failure) and
+ * types the SQL query files with pgtyped.
+ */
 async function typeQueries(
   context: Omit<OutputContext, "typedQueries" | "files">,
-  databaseUrl: string | null,
+  pending: PendingTypegenDatabase,
   stage: StageRunner,
 ): Promise<Map<string, string>> {
   const ddl = renderDdl(planSchemaDdl(withEveryTable(context.manifest)));
   const database = await stage(
     "start database",
-    () => startTypegenDatabase(ddl, databaseUrl),
+    () => pending.open(ddl),
     (result) => result.label,
   );
 

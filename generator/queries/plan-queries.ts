@@ -61,20 +61,26 @@ export function planQueries(manifest: SchemaManifest): QueryPlan[] {
   return plans;
 }
 
+/**
+ * Identity keys are always left to the database. A NOT NULL column with a
+ * default (a uuid key, `emailVerified DEFAULT false`) takes an optional
+ * parameter and falls back to its default when given null, since null
+ * could never be stored there; this also keeps Better Auth's `forceAllowId`
+ * (an explicit uuid) working. Nullable columns store what they are given.
+ */
 function planInsert(table: TableManifest): QueryPlan {
-  // Identity keys are always left to the database; uuid keys and keys with
-  // a default take an id when the caller has one (Better Auth's forceAllowId)
-  // and fall back to the default otherwise.
   const columns = table.columns.filter(
     (column) => !(column.primaryKey && table.idStrategy === "serial"),
   );
+  const fallbackOf = (column: ColumnManifest) =>
+    column.nullable ? null : column.defaultSql;
   const params = columns.map((column) =>
-    paramOf(column, !column.nullable && column.defaultSql === null),
+    paramOf(column, !column.nullable && fallbackOf(column) === null),
   );
   const values = columns.map((column, index) => ({
     column: quoteIdentifier(column.column),
     param: params[index]!.name,
-    fallbackSql: column.primaryKey ? column.defaultSql : null,
+    fallbackSql: fallbackOf(column),
   }));
 
   return {

@@ -17,30 +17,61 @@ export interface TypegenDatabase {
   close(): Promise<void>;
 }
 
-/**
- * Starts an in-memory PGlite behind a socket on 127.0.0.1 (a free port) and
- * applies the DDL, or, with a URL, creates a throwaway database on that
- * server, applies the DDL there and drops it on close. A throwaway database
- * rather than a schema: schema-qualified tables (`internal.users`) must not
- * land in the server's real schemas.
- *
- * @throws {CodegenError} when the DDL fails or the server refuses.
- */
-export async function startTypegenDatabase(
-  ddl: string,
-  databaseUrl: string | null,
-): Promise<TypegenDatabase> {
-  return databaseUrl === null
-    ? startPglite(ddl)
-    : createThrowawayDatabase(ddl, databaseUrl);
+/** A database being prepared: PGlite boots while the config loads. */
+export interface PendingTypegenDatabase {
+  /** Applies the DDL and opens the database to pgtyped. */
+  open(ddl: string): Promise<TypegenDatabase>;
+  /** Releases it when generation stops before `open`. */
+  discard(): Promise<void>;
 }
 
-async function startPglite(ddl: string): Promise<TypegenDatabase> {
-  const db = await PGlite.create();
+/**
+ * Prepares an in-memory PGlite, served on a socket on 127.0.0.1 (a free
+ * port), or, with a URL, a throwaway database created on that server when
+ * opened and dropped on close. A throwaway database rather than a schema:
+ * schema-qualified tables (`internal.users`) must not land in the server's
+ * real schemas. PGlite starts booting at once (it takes seconds), so that
+ * it overlaps the config's import.
+ *
+ * `open` throws a CodegenError when the DDL fails or the server refuses.
+ */
+export function prepareTypegenDatabase(
+  databaseUrl: string | null,
+): PendingTypegenDatabase {
+  if (databaseUrl !== null) {
+    return {
+      open: (ddl) => createThrowawayDatabase(ddl, databaseUrl),
+      discard: async () => {},
+    };
+  }
+
+  const booting = PGlite.create();
+  // Observed here so a failed boot is not an unhandled rejection while the
+  // config still loads; `open` awaits the same promise and sees the error.
+  booting.catch(() => {});
+  let closed = false;
+  const close = async () => {
+    const db = await booting.catch(() => null);
+    if (db === null || closed) return;
+    closed = true;
+    await db.close();
+  };
+
+  return {
+    open: async (ddl) => openPglite(await booting, ddl, close),
+    discard: close,
+  };
+}
+
+async function openPglite(
+  db: PGlite,
+  ddl: string,
+  closeDb: () => Promise<void>,
+): Promise<TypegenDatabase> {
   try {
     await db.exec(ddl);
   } catch (error) {
-    await db.close();
+    await closeDb();
     throw ddlError(error, "PGlite");
   }
 
@@ -66,7 +97,7 @@ async function startPglite(ddl: string): Promise<TypegenDatabase> {
     },
     close: async () => {
       await server.stop();
-      await db.close();
+      await closeDb();
     },
   };
 }

@@ -1,0 +1,2 @@
+// The options themselves instead of { auth: options }.
+export default { emailAndPassword: { enabled: true } };

@@ -1,0 +1,4 @@
+// Two fields mapped to one column.
+export default {
+  auth: { user: { fields: { name: "display", image: "display" } } },
+};

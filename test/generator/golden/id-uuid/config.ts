@@ -1,0 +1,7 @@
+// uuid ids: the database generates them, inserts may still pass one.
+export default {
+  auth: {
+    user: { modelName: "users" },
+    advanced: { database: { generateId: "uuid" } },
+  },
+};

@@ -1,0 +1,5 @@
+// Better Auth's usePlural: every table name gets an "s".
+export default {
+  usePlural: true,
+  auth: {},
+};
