@@ -43,7 +43,11 @@ export function readBenchConfig(env = process.env): BenchConfig {
     poolSize: readInteger(env, "BENCH_POOL_SIZE", 10),
     users: 10_000,
     sessionsPerUser: 5,
-    timeGenerate: env.BENCH_GENERATE !== "0",
+    // Generation takes tens of seconds (PGlite and pgtyped start each time),
+    // more than a whole quick run, so quick mode skips it unless asked.
+    timeGenerate: quick
+      ? env.BENCH_GENERATE === "1"
+      : env.BENCH_GENERATE !== "0",
     nativeJoins: env.BENCH_JOINS === "1",
     trace: env.BENCH_TRACE === "1",
   };

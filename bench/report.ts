@@ -137,8 +137,14 @@ function renderStatements(
 }
 
 function renderGenerate(timing: GenerateTiming | null): string[] {
-  if (timing === null) return [];
   const lines = ["## Code generation", ""];
+  if (timing === null) {
+    return [
+      ...lines,
+      "Not timed in this run (quick mode skips it unless `BENCH_GENERATE=1`; `BENCH_GENERATE=0` skips it in a full run).",
+      "",
+    ];
+  }
   if (timing.unavailable !== null) {
     return [...lines, timing.unavailable, ""];
   }

@@ -48,7 +48,8 @@ const ADAPTER_SOURCES: readonly AdapterSource[] = [
   },
 ];
 
-const STORE_FILE = "runtime/rate-limit-store.ts";
+const GENERATED_STORE_FILE = "generated/rate-limit.ts";
+const RUNTIME_STORE_FILE = "runtime/rate-limit-store.ts";
 
 /**
  * Builds our contestant from whatever of it exists in this tree: the adapter
@@ -82,7 +83,12 @@ export async function loadOurContestant(
         factory: adapter.factory,
         options,
         rateLimit: () => store.store ?? unavailableStore(),
-        notes: [`${OUR_NAME} adapter: ${adapter.describe}.`],
+        notes: [
+          `${OUR_NAME} adapter: ${adapter.describe}.`,
+          ...(store.describe === null
+            ? []
+            : [`${OUR_NAME} rate-limit store: ${store.describe}.`]),
+        ],
       })
     : storeOnlyContestant(counting, store.store!);
 
@@ -118,20 +124,35 @@ async function loadStore(
   pool: pg.Pool,
   options: BenchOptions,
 ): Promise<
-  | { store: BetterAuthRateLimitStorage; reason: null }
-  | { store: null; reason: string }
+  | { store: BetterAuthRateLimitStorage; describe: string; reason: null }
+  | { store: null; describe: null; reason: string }
 > {
-  const module = await importIfPresent(root, STORE_FILE);
-  const create = module?.createRateLimitStore;
-  if (typeof create !== "function") {
+  // The generated store, when this tree has one, is what an app runs; the
+  // runtime's, given the resolved table, sends the same statement.
+  const generated = await importIfPresent(root, GENERATED_STORE_FILE);
+  if (typeof generated?.pgRateLimitStore === "function") {
     return {
-      store: null,
-      reason: `Its rate-limit store does not exist yet (\`createRateLimitStore\` in \`${STORE_FILE}\`).`,
+      store: generated.pgRateLimitStore(pool),
+      describe: `\`pgRateLimitStore\` from \`${GENERATED_STORE_FILE}\``,
+      reason: null,
     };
   }
 
+  const runtime = await importIfPresent(root, RUNTIME_STORE_FILE);
+  const create = runtime?.createRateLimitStore;
+  if (typeof create !== "function") {
+    return {
+      store: null,
+      describe: null,
+      reason: `Its rate-limit store does not exist yet (\`createRateLimitStore\` in \`${RUNTIME_STORE_FILE}\`).`,
+    };
+  }
   const table = rateLimitTable(options);
-  return { store: create({ database: pool, table }), reason: null };
+  return {
+    store: create({ database: pool, table }),
+    describe: `\`createRateLimitStore\` from \`${RUNTIME_STORE_FILE}\``,
+    reason: null,
+  };
 }
 
 function storeOnlyContestant(
@@ -177,5 +198,13 @@ async function importIfPresent(
   const absolute = path.join(root, file);
   if (!existsSync(absolute)) return null;
   const specifier = pathToFileURL(absolute).href;
-  return (await import(specifier)) as Record<string, unknown>;
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    // A half-built file must not stop the other contestants' measurements.
+    process.stderr.write(
+      `[bench] ${file} exists but could not be loaded: ${(error as Error).message}\n`,
+    );
+    return null;
+  }
 }
