@@ -18,6 +18,8 @@ export {
 } from "./create-pg-adapter.js";
 export type { AdapterMethod, QueryLog } from "./create-adapter-methods.js";
 export { InvalidQueryError } from "./invalid-query-error.js";
+export { MigrationError } from "./migration-error.js";
+export { MIGRATION_JOURNAL_TABLE } from "./migration-journal.js";
 export { deepFreeze } from "./deep-freeze.js";
 export { quoteIdentifier, quoteTableName } from "./quote-identifier.js";
 export { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
@@ -42,6 +44,13 @@ export type {
   SchemaManifest,
   TableManifest,
 } from "./schema-manifest.js";
+export {
+  migrationChecksum,
+  runMigrations,
+  type Migration,
+  type MigrationOptions,
+  type MigrationResult,
+} from "./run-migrations.js";
 export {
   SqlConnection,
   type PgClientLike,
