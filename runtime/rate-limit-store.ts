@@ -2,7 +2,8 @@ import type { BetterAuthRateLimitStorage } from "@better-auth/core";
 
 import { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
 import type { TableManifest } from "./schema-manifest.js";
-import { SqlConnection, type PgDatabase } from "./sql-connection.js";
+import { connectionFor } from "./create-pg-adapter.js";
+import type { PgDatabase, SqlConnection } from "./sql-connection.js";
 
 /** Better Auth's rule for one request: `window` in seconds, `max` requests. */
 export interface RateLimitRule {
@@ -37,10 +38,10 @@ export type RateLimitErrorPolicy = "deny" | "allow" | "throw";
 
 export interface RateLimitStoreOptions {
   /**
-   * A `pg.Pool`, a single connected `pg.Client`, or the `SqlConnection` the
-   * adapter already uses. On a single client shared with the adapter, pass
-   * the adapter's connection: the gate that keeps statements out of another
-   * caller's transaction belongs to one `SqlConnection`.
+   * A `pg.Pool`, a single connected `pg.Client`, or a `SqlConnection`. A
+   * pool or client the adapter also uses shares the adapter's connection
+   * (`connectionFor`), so on a single client a consume waits for the
+   * adapter's open transaction instead of landing inside it.
    */
   readonly database: PgDatabase | SqlConnection;
   /** The rateLimit table of the schema manifest. */
@@ -139,10 +140,9 @@ export function createRateLimitStore(
   options: RateLimitStoreOptions,
 ): RateLimitStore {
   const sql = rateLimitSql(options.table);
-  const connection =
-    options.database instanceof SqlConnection
-      ? options.database
-      : new SqlConnection(options.database);
+  // The adapter's connection when it runs on the same pool or client: a
+  // single client's gate only keeps out callers that share it.
+  const connection = connectionFor(options.database);
   const policy = options.onError ?? "deny";
 
   const consume = async (key: string, rule: RateLimitRule) => {

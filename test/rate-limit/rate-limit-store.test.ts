@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { connectionFor } from "../../runtime/create-pg-adapter.js";
 import { DatabaseError } from "../../runtime/database-error.js";
 import { rateLimitSql } from "../../runtime/rate-limit-sql.js";
 import {
@@ -574,6 +575,31 @@ describe("createRateLimitStore on a single pg.Client", () => {
       `SELECT "count" FROM "rateLimit" WHERE "key" = 'client-outsider'`,
     );
     expect(rows).toEqual([{ count: 1 }]);
+  });
+  it("shares the adapter's gate when given the same client", async () => {
+    const adapterConnection = connectionFor(client);
+    const store = createRateLimitStore({
+      database: client,
+      table: database.table,
+      onError: "throw",
+    });
+    let releaseTransaction!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      releaseTransaction = resolve;
+    });
+
+    const transaction = adapterConnection
+      .transaction(async () => {
+        await holding;
+        throw new Error("roll back");
+      })
+      .catch((error: Error) => error.message);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const consumed = store.consume("client-shared", { window: 60, max: 5 });
+    releaseTransaction();
+
+    expect(await transaction).toBe("roll back");
+    expect(await consumed).toMatchObject({ allowed: true, count: 1 });
   });
 });
 
