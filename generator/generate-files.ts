@@ -73,7 +73,9 @@ export async function generateFiles(
   try {
     return await generateWith(options, kinds, database, stage);
   } catch (error) {
-    await database?.discard();
+    // Not awaited: PGlite cannot stop mid-boot, and the error should reach
+    // the user now rather than after the boot finishes.
+    void database?.discard();
     throw error;
   }
 }
