@@ -3,6 +3,7 @@ import { generateId } from "@better-auth/core/utils/id";
 import type { Contestant } from "../contestant.js";
 import { createCountingPool } from "../counting-pool.js";
 import { RATE_LIMIT_RULE } from "../rate-limit-rule.js";
+import { rawRateLimitConsume } from "./raw-rate-limit-consume.js";
 
 // The floor: one hand-written statement per operation, sent with
 // `pool.query` and no mapping of the rows. The SQL is written for the schema
@@ -28,23 +29,6 @@ SELECT s."id", s."expiresAt", s."token", s."createdAt", s."updatedAt",
 FROM "session" s JOIN "user" u ON u."id" = s."userId"
 WHERE s."token" = $1`;
 
-// Better Auth's rolling window in one statement, on the database clock: a
-// bucket past its window restarts at 1; inside it the count grows until it
-// reaches max + 1, which marks the request as refused and stops growing.
-const CONSUME = `
-WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now_ms)
-INSERT INTO "rateLimit" AS r ("id", "key", "count", "lastRequest")
-SELECT $1, $2, 1, now_ms FROM clock
-ON CONFLICT ("key") DO UPDATE SET
-  "count" = CASE
-    WHEN r."lastRequest" <= excluded."lastRequest" - $3::bigint THEN 1
-    ELSE least(r."count" + 1, $4::int + 1) END,
-  "lastRequest" = CASE
-    WHEN r."lastRequest" <= excluded."lastRequest" - $3::bigint
-      OR r."count" < $4::int THEN excluded."lastRequest"
-    ELSE r."lastRequest" END
-RETURNING "count", "lastRequest"`;
-
 /** Raw `pg` with hand-written SQL: the floor every ratio is taken against. */
 export function createRawPgContestant(
   url: string,
@@ -52,7 +36,6 @@ export function createRawPgContestant(
 ): Contestant {
   const counting = createCountingPool(url, poolSize);
   const pool = counting.pool;
-  const windowMs = RATE_LIMIT_RULE.window * 1000;
 
   const sessionWithUser = async (token: string) => {
     const { rows } = await pool.query(SESSION_WITH_USER, [token]);
@@ -110,15 +93,8 @@ export function createRawPgContestant(
       deleteSession: async (token) => {
         await pool.query(`DELETE FROM "session" WHERE "token" = $1`, [token]);
       },
-      rateLimitConsume: async (key) => {
-        const { rows } = await pool.query<{ count: number }>(CONSUME, [
-          generateId(),
-          key,
-          windowMs,
-          RATE_LIMIT_RULE.max,
-        ]);
-        return { allowed: rows[0]!.count <= RATE_LIMIT_RULE.max };
-      },
+      rateLimitConsume: (key) =>
+        rawRateLimitConsume(pool, key, RATE_LIMIT_RULE),
       getSession: async (headers) => {
         const cookie = headers.get("cookie") ?? "";
         const token = decodeURIComponent(cookie.split("=")[1] ?? "").split(
