@@ -1,3 +1,16 @@
+// `npm run bench`: raw pg, Better Auth's Kysely adapter and ours, measured
+// side by side on one Postgres, written to bench/results.md. Settings:
+//
+//   BENCH_DATABASE_URL  server to use (default the CI server's `test`); the
+//                       bench creates `pgac_bench` there and drops it after
+//   BENCH_QUICK=1       smoke run of about 20 s (2 short rounds)
+//   BENCH_ROUNDS        counted rounds (default 5, quick 2)
+//   BENCH_BLOCK_MS      target length of one measured block (400, quick 120)
+//   BENCH_CONCURRENCY   requests in flight, comma-separated (default 1,16)
+//   BENCH_POOL_SIZE     max of every contestant's pg.Pool (default 10)
+//   BENCH_JOINS=1       Better Auth's advanced.database.joins on
+//   BENCH_GENERATE=0|1  skip or force timing `generate` (off in quick mode)
+//   BENCH_TRACE=1       print the SQL of one request per operation, no timing
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
