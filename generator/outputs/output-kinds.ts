@@ -1,5 +1,6 @@
 import { indexModule } from "./index-module.js";
 import type { OutputKind } from "./output-kind.js";
+import { rateLimitModule } from "./rate-limit-module.js";
 import { schemaModule } from "./schema-module.js";
 import { sqlQueryFiles } from "./sql-query-files.js";
 import { sqlSchemaFile } from "./sql-schema-file.js";
@@ -16,5 +17,6 @@ export const OUTPUT_KINDS: readonly OutputKind[] = [
   sqlSchemaFile,
   schemaModule,
   typedQueryModules,
+  rateLimitModule,
   indexModule,
 ];
