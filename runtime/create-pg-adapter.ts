@@ -1,4 +1,5 @@
 import type { BetterAuthOptions } from "@better-auth/core";
+import type { BetterAuthDBSchema } from "@better-auth/core/db";
 import {
   createAdapterFactory,
   type AdapterFactoryOptions,
@@ -72,13 +73,15 @@ export function createPgAdapter(
       : new StaticQueryIndex(catalog, config.staticQueries);
 
   return (options) => {
-    const adapter: AdapterFactoryOptions["adapter"] = () =>
-      createAdapterMethods({
+    const adapter: AdapterFactoryOptions["adapter"] = ({ schema }) => {
+      ignoreUnmanagedReferences(schema, usePlural);
+      return createAdapterMethods({
         catalog,
         executor: connection,
         staticQueries,
         log: queryLogFor(config, options),
       });
+    };
     const factoryConfig: AdapterFactoryOptions["config"] = {
       adapterId: ADAPTER_ID,
       adapterName: ADAPTER_ID,
@@ -110,6 +113,35 @@ export function createPgAdapter(
       adapter,
     })(options);
   };
+}
+
+/**
+ * Better Auth's join resolution looks up the model of every reference on
+ * both sides of a join and throws when one names a table Better Auth does
+ * not manage (an app's `roles`, better-auth #10716), breaking every
+ * session+user join. The factory hands us its own freshly built copy of the
+ * schema (each `fields` object is a new spread), so replacing such fields
+ * with copies that carry no reference fixes resolution without touching
+ * the app's options. Nothing is lost: the manifest keeps the reference as
+ * `unmanagedReference`, and its column is plain text either way.
+ */
+function ignoreUnmanagedReferences(
+  schema: BetterAuthDBSchema,
+  usePlural: boolean,
+): void {
+  const managed = (name: string): boolean =>
+    Object.hasOwn(schema, name) ||
+    Object.values(schema).some((table) => table.modelName === name) ||
+    (usePlural && name.endsWith("s") && managed(name.slice(0, -1)));
+
+  for (const table of Object.values(schema)) {
+    for (const [field, attribute] of Object.entries(table.fields)) {
+      if (attribute.references && !managed(attribute.references.model)) {
+        const { references: _unmanaged, ...rest } = attribute;
+        table.fields[field] = rest;
+      }
+    }
+  }
 }
 
 const connections = new WeakMap<object, SqlConnection>();
