@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
 
 import { quoteIdentifier } from "../../runtime/quote-identifier.js";
 import { CodegenError } from "../codegen-error.js";
+import { bootPglite } from "./boot-pglite.js";
 import type { PgtypedDatabase } from "./pgtyped-internals.js";
 
 /** A database holding the schema, for pgtyped to describe queries against. */
@@ -30,8 +31,7 @@ export interface PendingTypegenDatabase {
  * port), or, with a URL, a throwaway database created on that server when
  * opened and dropped on close. A throwaway database rather than a schema:
  * schema-qualified tables (`internal.users`) must not land in the server's
- * real schemas. PGlite starts booting at once (it takes seconds), so that
- * it overlaps the config's import.
+ * real schemas. PGlite starts booting at once (it takes seconds).
  *
  * `open` throws a CodegenError when the DDL fails or the server refuses.
  */
@@ -45,7 +45,7 @@ export function prepareTypegenDatabase(
     };
   }
 
-  const booting = PGlite.create();
+  const booting = bootPglite();
   // Observed here so a failed boot is not an unhandled rejection while the
   // config still loads; `open` awaits the same promise and sees the error.
   booting.catch(() => {});
