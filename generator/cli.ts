@@ -9,6 +9,9 @@ import type { CliCommand, CliOutput } from "./commands/cli-command.js";
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   generate: async () =>
     (await import("./commands/generate-command.js")).generateCommand,
+  migrate: async () =>
+    (await import("./commands/migrate-command.js")).migrateCommand,
+  plan: async () => (await import("./commands/plan-command.js")).planCommand,
 };
 
 /**

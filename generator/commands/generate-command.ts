@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 
 import { generateFiles, type StageReport } from "../generate-files.js";
 import { DEFAULT_CONFIG_FILE } from "../load-config.js";
+import { acceptingMigrations } from "../outputs/migration-files.js";
+import { OUTPUT_KINDS } from "../outputs/output-kinds.js";
 import { diffOutput, writeOutput, type OutputDiff } from "../sync-output.js";
 import type { CliCommand, CliOutput } from "./cli-command.js";
 
@@ -20,6 +22,9 @@ Options:
   --database-url <url>   Type the queries on this PostgreSQL server
                          instead of PGlite. A throwaway database is
                          created there and dropped afterwards.
+  --accept-migration     Record schema changes that additive migrations
+                         refuse, once the newest file in the migrations
+                         folder is a hand-written migration making them.
   --help                 Show this help.
 `;
 
@@ -37,6 +42,7 @@ export const generateCommand: CliCommand = {
         config: { type: "string" },
         check: { type: "boolean" },
         "database-url": { type: "string" },
+        "accept-migration": { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -49,6 +55,10 @@ export const generateCommand: CliCommand = {
       configPath: values.config ?? DEFAULT_CONFIG_FILE,
       databaseUrl: values["database-url"] ?? null,
       onStage: (stage) => output.log(stageLine(stage)),
+      outputKinds:
+        values["accept-migration"] === true
+          ? acceptingMigrations(OUTPUT_KINDS)
+          : undefined,
     });
 
     const started = performance.now();

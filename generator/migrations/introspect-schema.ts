@@ -67,12 +67,12 @@ export async function introspectSchema(
       (location) => location.schema === schema && location.table === table,
     )?.key ?? quoteTableName(schema, table);
 
-  const [tables, columns, indexes, constraints] = await Promise.all([
-    readTables(executor, schemas),
-    readColumns(executor, schemas),
-    readIndexes(executor, schemas),
-    readConstraints(executor, schemas),
-  ]);
+  // One after another: on a single pg.Client, concurrent queries would
+  // pipeline, which pg 8 deprecates.
+  const tables = await readTables(executor, schemas);
+  const columns = await readColumns(executor, schemas);
+  const indexes = await readIndexes(executor, schemas);
+  const constraints = await readConstraints(executor, schemas);
 
   const found = locations
     .filter((location) =>

@@ -4,16 +4,16 @@ import type { SchemaManifest } from "../../runtime/schema-manifest.js";
 import { CodegenError } from "../codegen-error.js";
 import type { DdlStatement } from "../ddl/ddl-statement.js";
 import { renderDdl } from "../ddl/render-ddl.js";
+import { GENERATED_MARK } from "../outputs/output-kind.js";
 import { attributeCauses, pluginOrigins } from "./attribute-causes.js";
 import {
-  GENERATED_MIGRATION_MARK,
   isGeneratedMigration,
   migrationFileNames,
   migrationSlug,
   nextMigrationNumber,
 } from "./migration-files.js";
 import { migrationRefusedError } from "./migration-problem.js";
-import { planMigration } from "./plan-migration.js";
+import { planMigration, withoutRefusedStatements } from "./plan-migration.js";
 import {
   parseSnapshot,
   renderSnapshot,
@@ -28,8 +28,9 @@ export interface MigrationFilesInput {
   /** Better Auth's options, to name the plugin behind each statement. */
   readonly auth?: BetterAuthOptions | undefined;
   /**
-   * The changes additive DDL cannot make are made by the newest migration,
-   * written by hand; record the schema as migrated.
+   * The changes additive DDL refuses are made by the newest migration,
+   * written by hand: plan only the other additions, in a file after it,
+   * and record the schema as migrated.
    */
   readonly accept?: boolean | undefined;
   /** The folder as messages should name it, e.g. `sql/migrations`. */
@@ -69,17 +70,19 @@ export function planMigrationFiles(input: MigrationFilesInput): MigrationFiles {
     if (input.accept !== true) throw migrationRefusedError(plan.problems, dir);
     checkAcceptable(input.existing, names, dir);
   }
+  const planned = withoutRefusedStatements(plan);
 
   const files = new Map(input.existing);
-  files.set(SNAPSHOT_FILE, renderSnapshot(input.manifest));
-  if (plan.statements.length === 0) return { files, added: null };
+  const notice = generatedNotice(input.source);
+  files.set(SNAPSHOT_FILE, renderSnapshot(input.manifest, notice));
+  if (planned.length === 0) return { files, added: null };
 
   const statements = input.auth
-    ? attributeCauses(plan.statements, pluginOrigins(input.auth))
-    : plan.statements;
+    ? attributeCauses(planned, pluginOrigins(input.auth))
+    : planned;
   const slug = previous === null ? "init" : migrationSlug(statements);
   const added = `${nextMigrationNumber(names)}_${slug}.sql`;
-  files.set(added, renderMigration(statements, input.source));
+  files.set(added, renderMigration(statements, notice));
   return { files, added };
 }
 
@@ -122,12 +125,17 @@ function checkAcceptable(
   }
 }
 
+/** What every generated file's first line says. */
+function generatedNotice(source = "auth-codegen.config.ts"): string {
+  return `${GENERATED_MARK} from ${source}. Do not edit.`;
+}
+
 function renderMigration(
   statements: readonly DdlStatement[],
-  source = "auth-codegen.config.ts",
+  notice: string,
 ): string {
   return [
-    `${GENERATED_MIGRATION_MARK} from ${source}; do not edit.`,
+    `-- ${notice}`,
     "-- The runner applies it once, in one transaction, and refuses to go on",
     "-- if its text changes after that (it records a sha256 checksum).",
     "",

@@ -35,3 +35,39 @@ export function planMigration(
     ],
   };
 }
+
+/**
+ * The statements left once a hand-written migration has made the refused
+ * changes (`--accept-migration`): additions of a refused column, and its
+ * foreign key, and of a refused unique index, are that migration's job,
+ * and running them again would fail on objects it already created.
+ */
+export function withoutRefusedStatements(plan: MigrationPlan): DdlStatement[] {
+  const columns = new Set<string>();
+  const indexes = new Set<string>();
+  for (const problem of plan.problems) {
+    if ("column" in problem) columns.add(`${problem.table}.${problem.column}`);
+    if ("index" in problem) indexes.add(`${problem.table}.${problem.index}`);
+  }
+
+  return plan.statements.filter((statement) => {
+    switch (statement.kind) {
+      case "addColumn":
+      case "addForeignKey":
+        return !columns.has(
+          `${statement.table.qualifiedName}.${statement.column.column}`,
+        );
+      case "createIndex":
+        return (
+          !indexes.has(
+            `${statement.table.qualifiedName}.${statement.index.name}`,
+          ) &&
+          !statement.index.columns.some((column) =>
+            columns.has(`${statement.table.qualifiedName}.${column}`),
+          )
+        );
+      default:
+        return true;
+    }
+  });
+}

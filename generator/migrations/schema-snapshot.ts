@@ -7,13 +7,22 @@ import { CodegenError } from "../codegen-error.js";
 /** The snapshot's name inside the migrations folder. */
 export const SNAPSHOT_FILE = "snapshot.json";
 
+/** The snapshot key holding the generated-file notice. */
+const NOTICE_KEY = "$comment";
+
 /**
  * The manifest as committed JSON: keys sorted, two-space indent, `\n`
  * endings, so the same schema is the same bytes on every machine and a
- * schema change reads as a small diff next to its migration.
+ * schema change reads as a small diff next to its migration. Like every
+ * emitted file its first line says it is generated; JSON has no comments,
+ * so the notice is a `$comment` key on the opening line.
  */
-export function renderSnapshot(manifest: SchemaManifest): string {
-  return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`;
+export function renderSnapshot(
+  manifest: SchemaManifest,
+  notice: string,
+): string {
+  const body = JSON.stringify(sortKeys(manifest), null, 2);
+  return `{ ${JSON.stringify(NOTICE_KEY)}: ${JSON.stringify(notice)},\n${body.slice(2)}\n`;
 }
 
 /**
@@ -34,7 +43,10 @@ export function parseSnapshot(text: string, path: string): SchemaManifest {
   if (!isManifest(parsed)) {
     throw snapshotError(path, "it does not hold a schema manifest");
   }
-  return parsed;
+  const { [NOTICE_KEY]: _notice, ...manifest } = parsed as SchemaManifest & {
+    [NOTICE_KEY]?: unknown;
+  };
+  return manifest;
 }
 
 function snapshotError(path: string, reason: string): CodegenError {

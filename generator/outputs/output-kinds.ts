@@ -1,4 +1,6 @@
 import { indexModule } from "./index-module.js";
+import { migrateModule } from "./migrate-module.js";
+import { migrationFiles } from "./migration-files.js";
 import type { OutputKind } from "./output-kind.js";
 import { rateLimitModule } from "./rate-limit-module.js";
 import { schemaModule } from "./schema-module.js";
@@ -18,5 +20,7 @@ export const OUTPUT_KINDS: readonly OutputKind[] = [
   schemaModule,
   typedQueryModules,
   rateLimitModule,
+  migrationFiles,
+  migrateModule,
   indexModule,
 ];

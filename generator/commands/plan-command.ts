@@ -1,0 +1,68 @@
+import { parseArgs } from "node:util";
+
+import { SqlConnection } from "../../runtime/sql-connection.js";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../load-config.js";
+import {
+  planDatabase,
+  renderDatabasePlan,
+} from "../migrations/plan-database.js";
+import { resolveSchema } from "../schema/resolve-schema.js";
+import type { CliCommand } from "./cli-command.js";
+import { connectDatabase } from "./connect-database.js";
+
+const HELP = `Usage: pg-auth-codegen plan --database-url <url> [options]
+
+Compares a live database with the schema the config describes, reading
+pg_catalog only: prints the additive DDL still needed and every column
+whose type or nullability differs, naming table, column, expected and
+actual. It never alters anything.
+
+Exit code: 0 in sync, 1 when only additive DDL is pending, 2 when a person
+must act (a mismatch, or an addition existing rows would refuse).
+
+Options:
+  --database-url <url>   The PostgreSQL server to compare (required).
+  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}).
+  --help                 Show this help.
+`;
+
+/** `pg-auth-codegen plan`: what a live database still needs. */
+export const planCommand: CliCommand = {
+  name: "plan",
+  summary: "compare a live database with the schema (exit 0, 1 or 2)",
+  help: HELP,
+  run: async (args, output) => {
+    const { values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "database-url": { type: "string" },
+        config: { type: "string" },
+        help: { type: "boolean" },
+      },
+    });
+    if (values.help === true) {
+      output.log(HELP);
+      return 0;
+    }
+
+    const { config } = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+    const manifest = resolveSchema({
+      auth: config.auth,
+      schema: config.schema,
+      usePlural: config.usePlural,
+    });
+
+    const client = await connectDatabase(values["database-url"], "plan");
+    try {
+      const plan = await planDatabase(new SqlConnection(client), manifest, {
+        auth: config.auth,
+      });
+      output.log(renderDatabasePlan(plan).trimEnd());
+      return plan.exitCode;
+    } finally {
+      await client.end();
+    }
+  },
+};
