@@ -1,0 +1,16 @@
+import { describeAuthFlows } from "../flows/describe-auth-flows.js";
+import { useFlowContext } from "../flows/flow-context.js";
+import {
+  describeThroughPgBouncer,
+  throughPgBouncer,
+} from "../support/pgbouncer.js";
+
+// The same flows with the app's pool going through PgBouncer in
+// transaction mode; they send the same statements as on a direct pool.
+describeThroughPgBouncer("auth flows through PgBouncer", (bouncerUrl) => {
+  describeAuthFlows(
+    useFlowContext("auth_flows_pgbouncer", (url) =>
+      throughPgBouncer(bouncerUrl, url),
+    ),
+  );
+});
