@@ -33,6 +33,9 @@ import { renderQuery } from "./render-query.js";
  *   bigint as JSON numbers (exact up to 2^53), arrays as JSON arrays, jsonb nested as is.
  *   It is left out when the session table has a column named `user`.
  *
+ * Bound values are never null: Better Auth's `eq null` means IS NULL,
+ * which these statements do not express, so such calls take the compiler.
+ *
  * A uuid key compared with a malformed string raises `invalid input syntax
  * for type uuid` (22P02) rather than matching nothing; callers that may pass
  * arbitrary ids check the format first.
