@@ -1,13 +1,11 @@
-import { readFile } from "node:fs/promises";
-
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { emailOTP, magicLink, organization } from "better-auth/plugins";
 
 import config from "../../auth-codegen.config.js";
 import { pgAuthAdapter } from "../../generator/index.js";
-import { createRateLimitStore } from "../../runtime/rate-limit-store.js";
+import { migrate } from "../../generated/migrate.js";
+import { pgRateLimitStore } from "../../generated/rate-limit.js";
 import type { PgDatabase } from "../../runtime/sql-connection.js";
-import { manifest } from "../../generated/schema.js";
 import { Mailbox } from "./mailbox.js";
 
 export const BASE_URL = "http://localhost:3000";
@@ -71,10 +69,7 @@ export function createFlowApp(database: PgDatabase): FlowApp {
     user: { ...config.auth.user, changeEmail: { enabled: true } },
     rateLimit: {
       ...config.auth.rateLimit,
-      customStorage: createRateLimitStore({
-        database,
-        table: rateLimitTable(),
-      }),
+      customStorage: pgRateLimitStore(database),
     },
     plugins: withTestSenders(config.auth.plugins ?? [], mailbox),
     advanced: {
@@ -100,23 +95,11 @@ export function createFlowApp(database: PgDatabase): FlowApp {
 }
 
 /**
- * Creates the schema of this repository's config in an empty database,
- * from the committed `sql/schema.sql`.
+ * Creates the schema of this repository's config in an empty database
+ * with the generated migrations, as an app would at boot.
  */
 export async function migrateFlowDatabase(database: PgDatabase) {
-  const schema = await readFile(
-    new URL("../../sql/schema.sql", import.meta.url),
-    "utf8",
-  );
-  await database.query(schema);
-}
-
-function rateLimitTable() {
-  const table = manifest.tables.find((found) => found.model === "rateLimit");
-  if (table === undefined) {
-    throw new Error("The config's schema has no rateLimit table.");
-  }
-  return table;
+  await migrate(database);
 }
 
 /**
