@@ -88,7 +88,7 @@ export function renderDatabasePlan(plan: DatabasePlan): string {
   }
   if (plan.statements.length > 0) {
     sections.push(
-      `Additive DDL still needed (${plan.statements.length} statements):\n\n${renderDdl(plan.statements)}`,
+      `Additive DDL still needed (${plan.statements.length} ${plan.statements.length === 1 ? "statement" : "statements"}):\n\n${renderDdl(plan.statements)}`,
     );
   }
   return `${sections.join("\n\n")}\n`;
