@@ -59,7 +59,10 @@ export async function createAdapterFixture(
     pool,
     statements,
     drop: async () => {
-      if (pool !== database.pool) await pool.end();
+      if (pool !== database.pool) {
+        pool.on("error", () => {});
+        await pool.end();
+      }
       await database.drop();
     },
   };

@@ -33,6 +33,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     pool,
     drop: async () => {
+      // pool.end() resolves before its sockets close, and DROP ... WITH
+      // (FORCE) may then terminate a closing backend; without a listener
+      // the pool would rethrow that as an uncaught 'error' event.
+      pool.on("error", () => {});
       await pool.end();
       await withAdmin(serverUrl, (client) =>
         client.query(
