@@ -30,9 +30,9 @@ export interface RoundsPlan {
  * from the rest of the machine lands on all of them alike, and none always
  * runs first on a warm cache.
  *
- * A block is a fixed number of requests, sized from the calibration round
- * to last about `blockMs`, so that its inputs (and the rows a delete
- * consumes) can be prepared before the clock starts.
+ * A block is a fixed number of requests, sized from the contestant's
+ * previous block to last about `blockMs`, so that its inputs (and the rows
+ * a delete consumes) can be prepared before the clock starts.
  */
 export async function runRounds(plan: RoundsPlan): Promise<Measurements> {
   const measurements = new Measurements();
@@ -108,11 +108,12 @@ async function runCell(
   const statements = contestant.counting.statements() - statementsBefore;
   await operation.finish?.(block);
 
+  // Every block resizes the next one: the calibration round runs cold and
+  // short, and would leave blocks far below `blockMs` if it alone decided.
   const rate = (count / elapsedMs) * 1000;
-  if (round === 0) {
-    blockSizes.set(sizeKey, blockSize(rate, plan.config.blockMs, concurrency));
-    return;
-  }
+  blockSizes.set(sizeKey, blockSize(rate, plan.config.blockMs, concurrency));
+  if (round === 0) return;
+
   const cell = measurements.cell(operation.name, concurrency, contestant.name);
   cell.rates.push(rate);
   cell.ops += count;
