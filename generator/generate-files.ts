@@ -113,14 +113,28 @@ async function generateWith(
     queries,
     staticQueries: queries.flatMap(staticQueryOf),
   };
-  const typedQueries =
-    database === null ? null : await typeQueries(context, database, stage);
-
-  const rendered = await stage(
+  // Kinds listed before the first one that needs pgtyped render first, so
+  // that their errors (a refused migration, say) arrive before the
+  // database work rather than after it.
+  const split = kinds.findIndex((kind) => kind.needsDatabase);
+  const early = split === -1 ? kinds : kinds.slice(0, split);
+  const rendered = new Map<string, string>();
+  await stage(
     "render",
-    () => renderKinds(kinds, { ...context, typedQueries, files: new Map() }),
-    (result) => `${result.size} files`,
+    () => renderKinds(early, { ...context, typedQueries: null }, rendered),
+    () => `${rendered.size} files`,
   );
+  if (database !== null) {
+    const typedQueries = await typeQueries(context, database, stage);
+    const late = kinds.slice(early.length);
+    const before = rendered.size;
+    await stage(
+      "render typed",
+      () => renderKinds(late, { ...context, typedQueries }, rendered),
+      () => `${rendered.size - before} files`,
+    );
+  }
+
   const files = await stage(
     "format",
     () => formatFiles(rendered),
@@ -174,11 +188,12 @@ function withEveryTable(manifest: SchemaManifest): SchemaManifest {
   };
 }
 
+/** Renders kinds in list order into `files`, each seeing the ones before. */
 function renderKinds(
   kinds: readonly OutputKind[],
-  context: OutputContext,
-): Map<string, string> {
-  const files = new Map<string, string>();
+  context: Omit<OutputContext, "files">,
+  files: Map<string, string>,
+): void {
   for (const kind of kinds) {
     for (const file of kind.render({ ...context, files })) {
       if (files.has(file.path)) {
@@ -192,7 +207,6 @@ function renderKinds(
       files.set(file.path, file.contents);
     }
   }
-  return files;
 }
 
 /**

@@ -11,16 +11,19 @@ import { typedQueryModules } from "./typed-query-modules.js";
 /**
  * Every kind of file `generate` emits, in render order. To add one, write
  * its template under `templates/`, a module here exporting an `OutputKind`
- * whose `render` fills the template from the context, and list it below
- * (before `indexModule`, which re-exports what the others produced).
+ * whose `render` fills the template from the context, and list it below:
+ * before `typedQueryModules` when it needs no database (kinds up to the
+ * first database kind render before pgtyped runs, so their errors come
+ * early), and always before `indexModule`, which re-exports what the
+ * others produced.
  */
 export const OUTPUT_KINDS: readonly OutputKind[] = [
   sqlQueryFiles,
   sqlSchemaFile,
   schemaModule,
-  typedQueryModules,
   rateLimitModule,
   migrationFiles,
   migrateModule,
+  typedQueryModules,
   indexModule,
 ];

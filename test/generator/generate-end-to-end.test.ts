@@ -103,6 +103,7 @@ describe("generate on PGlite", () => {
       "start database",
       "type queries",
       "render",
+      "render typed",
       "format",
       "write",
     ]) {
