@@ -8,6 +8,7 @@ import {
 } from "@better-auth/core/db/adapter";
 import { createLogger } from "@better-auth/core/env";
 
+import { checkManifestCovers } from "./check-manifest-covers.js";
 import {
   createAdapterMethods,
   type AdapterMethod,
@@ -20,6 +21,11 @@ import type { StaticQuery } from "./static-query.js";
 import { StaticQueryIndex } from "./static-query-index.js";
 
 export const ADAPTER_ID = "pg-auth-codegen";
+
+/** What `betterAuth({ database })` accepts from this package. */
+export type PgAuthAdapterFactory = (
+  options: BetterAuthOptions,
+) => DBAdapter<BetterAuthOptions>;
 
 export interface PgAdapterConfig {
   /** A `pg.Pool`, a single connected `pg.Client`, or a `SqlConnection`. */
@@ -39,6 +45,9 @@ export interface PgAdapterConfig {
   readonly usePlural?: boolean | undefined;
 }
 
+/** What a generated `pgAuthAdapter` lets the app choose. */
+export type PgAdapterOptions = Pick<PgAdapterConfig, "debugLogs" | "logger">;
+
 /**
  * Builds the Better Auth database adapter over node-postgres: pass the
  * result to `betterAuth({ database })`.
@@ -53,11 +62,11 @@ export interface PgAdapterConfig {
  * `new Pool({ max: 1 })` never waits on itself.
  *
  * @throws {Error} when `usePlural` disagrees with the manifest, which would
- * make Better Auth ask for tables the manifest does not name.
+ * make Better Auth ask for tables the manifest does not name; and, once
+ * Better Auth calls the returned function, a `SchemaMismatchError` when its
+ * options have a model or column the manifest lacks.
  */
-export function createPgAdapter(
-  config: PgAdapterConfig,
-): (options: BetterAuthOptions) => DBAdapter<BetterAuthOptions> {
+export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
   const usePlural = config.usePlural ?? config.manifest.usePlural;
   if (usePlural !== config.manifest.usePlural) {
     throw new Error(
@@ -72,8 +81,14 @@ export function createPgAdapter(
       ? null
       : new StaticQueryIndex(catalog, config.staticQueries);
 
+  const checked = new WeakSet<BetterAuthOptions>();
+
   return (options) => {
     const adapter: AdapterFactoryOptions["adapter"] = ({ schema }) => {
+      if (!checked.has(options)) {
+        checkManifestCovers(catalog, schema);
+        checked.add(options);
+      }
       ignoreUnmanagedReferences(schema, usePlural);
       return createAdapterMethods({
         catalog,

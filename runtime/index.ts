@@ -15,7 +15,13 @@ export {
   connectionFor,
   createPgAdapter,
   type PgAdapterConfig,
+  type PgAdapterOptions,
+  type PgAuthAdapterFactory,
 } from "./create-pg-adapter.js";
+export {
+  checkManifestCovers,
+  SchemaMismatchError,
+} from "./check-manifest-covers.js";
 export type { AdapterMethod, QueryLog } from "./create-adapter-methods.js";
 export { InvalidQueryError } from "./invalid-query-error.js";
 export { MigrationError } from "./migration-error.js";

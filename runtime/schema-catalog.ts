@@ -122,6 +122,11 @@ export class SchemaCatalog {
     );
   }
 
+  /** Like `table`, but null for an unknown model. */
+  find(model: string): CatalogTable | null {
+    return this.#tables.get(model) ?? this.#byModelName.get(model) ?? null;
+  }
+
   /**
    * The table of a Better Auth model key (`user`, `rateLimit`, a plugin's
    * model), or of the model name Better Auth passes for it (`users`).
@@ -129,8 +134,8 @@ export class SchemaCatalog {
    * @throws {InvalidQueryError} naming the model when the manifest lacks it.
    */
   table(model: string): CatalogTable {
-    const table = this.#tables.get(model) ?? this.#byModelName.get(model);
-    if (table === undefined) {
+    const table = this.find(model);
+    if (table === null) {
       throw new InvalidQueryError(
         `Model "${model}" is not in the schema manifest; regenerate after changing the auth options.`,
       );

@@ -1,3 +1,4 @@
+import { adapterModule } from "./adapter-module.js";
 import { indexModule } from "./index-module.js";
 import { migrateModule } from "./migrate-module.js";
 import { migrationFiles } from "./migration-files.js";
@@ -21,6 +22,7 @@ export const OUTPUT_KINDS: readonly OutputKind[] = [
   sqlQueryFiles,
   sqlSchemaFile,
   schemaModule,
+  adapterModule,
   rateLimitModule,
   migrationFiles,
   migrateModule,
