@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import type { Browser } from "./browser.js";
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 /** Create an API key over HTTP and verify it with the server call. */
 export function describeApiKeyFlow(context: () => FlowContext): void {
@@ -35,7 +34,7 @@ export function describeApiKeyFlow(context: () => FlowContext): void {
         { name: "ci", referenceId: userId, key: expect.any(String) },
       ]);
       expect(rows[0].key).not.toBe(key);
-      expectStatements("create an API key", response.statements);
+      context().expectStatements("create an API key", response.statements);
     });
 
     it("verifies the key and counts the request", async () => {
@@ -52,7 +51,10 @@ export function describeApiKeyFlow(context: () => FlowContext): void {
         [keyId],
       );
       expect(rows).toEqual([{ requestCount: 1, used: true }]);
-      expectStatements("verify an API key (server call)", result.statements);
+      context().expectStatements(
+        "verify an API key (server call)",
+        result.statements,
+      );
     });
 
     it("refuses a key that was never issued", async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import type { Browser } from "./browser.js";
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 /** Ask to change the email address and confirm it from the new inbox. */
 export function describeChangeEmailFlow(context: () => FlowContext): void {
@@ -42,7 +41,10 @@ export function describeChangeEmailFlow(context: () => FlowContext): void {
         email: oldEmail,
         emailVerified: false,
       });
-      expectStatements("request an email change", response.statements);
+      context().expectStatements(
+        "request an email change",
+        response.statements,
+      );
     });
 
     it("switches to the new, verified address when the link is opened", async () => {
@@ -61,7 +63,10 @@ export function describeChangeEmailFlow(context: () => FlowContext): void {
         email: newEmail,
         emailVerified: true,
       });
-      expectStatements("verify the new email address", response.statements);
+      context().expectStatements(
+        "verify the new email address",
+        response.statements,
+      );
     });
   });
 }

@@ -1,4 +1,4 @@
-import { afterAll } from "vitest";
+import { afterAll, expect, it } from "vitest";
 
 import { describeApiKeyFlow } from "./api-key-flow.js";
 import { describeChangeEmailFlow } from "./change-email-flow.js";
@@ -20,6 +20,10 @@ export function describeAuthFlows(context: () => FlowContext): void {
   describeTwoFactorFlow(context);
   describeOrganizationFlow(context);
   describeApiKeyFlow(context);
+
+  it("sends no named prepared statement, which PgBouncer could lose", () => {
+    expect(context().namedStatements()).toEqual([]);
+  });
 
   afterAll(() => {
     if (process.env.PRINT_FLOW_STATEMENTS !== "1") return;

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import type { Browser } from "./browser.js";
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -54,7 +53,10 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       expect(accounts[0].password).not.toContain(PASSWORD);
       expect(await sessionTokens()).toEqual([response.body.token]);
       expect(laptop.cookie("session_token")).toBeDefined();
-      expectStatements("sign up with email and password", response.statements);
+      context().expectStatements(
+        "sign up with email and password",
+        response.statements,
+      );
     });
 
     it("reads the session from the cookie", async () => {
@@ -63,7 +65,10 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       expect(response.status).toBe(200);
       expect(response.body.user).toMatchObject({ id: userId, email });
       expect(await sessionTokens()).toEqual([response.body.session.token]);
-      expectStatements("get the session from the cookie", response.statements);
+      context().expectStatements(
+        "get the session from the cookie",
+        response.statements,
+      );
     });
 
     it("refuses a wrong password and creates no session", async () => {
@@ -74,7 +79,10 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       expect(response.status).toBe(401);
       expect(response.body.code).toBe("INVALID_EMAIL_OR_PASSWORD");
       expect(await sessionTokens()).toHaveLength(1);
-      expectStatements("sign in with a wrong password", response.statements);
+      context().expectStatements(
+        "sign in with a wrong password",
+        response.statements,
+      );
     });
 
     it("signs in on a second device with a second session", async () => {
@@ -90,7 +98,10 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       const tokens = await sessionTokens();
       expect(tokens).toHaveLength(2);
       expect(tokens[1]).toBe(response.body.token);
-      expectStatements("sign in with email and password", response.statements);
+      context().expectStatements(
+        "sign in with email and password",
+        response.statements,
+      );
     });
 
     it("lists both sessions", async () => {
@@ -102,7 +113,7 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
         (session: { token: string }) => session.token,
       );
       expect(listed.sort()).toEqual((await sessionTokens()).sort());
-      expectStatements("list sessions", response.statements);
+      context().expectStatements("list sessions", response.statements);
     });
 
     it("revokes the other device's session", async () => {
@@ -116,7 +127,7 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       expect(response.body).toEqual({ status: true });
       expect(await sessionTokens()).not.toContain(phoneToken);
       expect((await phone.get("/get-session")).body).toBeNull();
-      expectStatements("revoke another session", response.statements);
+      context().expectStatements("revoke another session", response.statements);
     });
 
     it("signs out, deleting the session row", async () => {
@@ -126,7 +137,7 @@ export function describeEmailPasswordFlow(context: () => FlowContext): void {
       expect(response.body).toEqual({ success: true });
       expect(await sessionTokens()).toEqual([]);
       expect((await laptop.get("/get-session")).body).toBeNull();
-      expectStatements("sign out", response.statements);
+      context().expectStatements("sign out", response.statements);
     });
   });
 }

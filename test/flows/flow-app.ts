@@ -35,9 +35,12 @@ export interface FlowApi {
 /**
  * Builds `betterAuth()` with this repository's auth options on `database`:
  * email senders that fill a mailbox, a fixed secret and base URL, and the
- * SQL rate-limit store.
+ * SQL rate-limit store. `joins` is Better Auth's `advanced.database.joins`.
  */
-export function createFlowApp(database: PgDatabase): FlowApp {
+export function createFlowApp(
+  database: PgDatabase,
+  options: { joins: boolean },
+): FlowApp {
   const mailbox = new Mailbox();
   const background: Promise<unknown>[] = [];
 
@@ -73,6 +76,7 @@ export function createFlowApp(database: PgDatabase): FlowApp {
     },
     plugins: withTestSenders(config.auth.plugins ?? [], mailbox),
     advanced: {
+      database: { joins: options.joins },
       backgroundTasks: { handler: (task) => background.push(task) },
     },
   });

@@ -9,7 +9,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
-import { Browser } from "./browser.js";
+import { Browser, type FlowResponse } from "./browser.js";
 import {
   BASE_URL,
   createFlowApp,
@@ -17,6 +17,11 @@ import {
   type FlowApi,
   type FlowApp,
 } from "./flow-app.js";
+import {
+  expectStatements,
+  type FlowStep,
+  type JoinMode,
+} from "./statement-counts.js";
 
 /** What every flow test reaches: the app, its database, fresh browsers. */
 export interface FlowContext {
@@ -27,6 +32,13 @@ export interface FlowContext {
   browser(): Browser;
   /** A new email address nobody has used in this database. */
   email(label: string): string;
+  /** Names of prepared statements the app sent; none is expected. */
+  namedStatements(): string[];
+  /** Asserts the statements `step` sent, for this context's join mode. */
+  expectStatements(
+    step: FlowStep,
+    statements: FlowResponse["statements"],
+  ): void;
   /** `auth.api.verifyApiKey`, with the statements it sent. */
   verifyApiKey(key: string): Promise<{
     response: Awaited<ReturnType<FlowApi["verifyApiKey"]>>;
@@ -34,16 +46,24 @@ export interface FlowContext {
   }>;
 }
 
+export interface FlowContextOptions {
+  /** Maps the database's URL to the one the app connects through. */
+  readonly appUrl?: (databaseUrl: string) => string;
+  /** Better Auth's `advanced.database.joins`; "default" leaves it off. */
+  readonly joins?: JoinMode;
+}
+
 /**
  * Sets up, for the enclosing describe block, a migrated database of its
- * own and a Better Auth app on it whose statements are counted. `appUrl`
- * maps the database's URL to the one the app connects through (directly,
- * or through PgBouncer).
+ * own and a Better Auth app on it whose statements are counted, reached
+ * directly or through `appUrl` (e.g. PgBouncer).
  */
 export function useFlowContext(
   label: string,
-  appUrl: (databaseUrl: string) => string = (url) => url,
+  options: FlowContextOptions = {},
 ): () => FlowContext {
+  const appUrl = options.appUrl ?? ((url: string) => url);
+  const mode = options.joins ?? "default";
   let database: TestDatabase;
   let appPool: pg.Pool;
   let context: FlowContext;
@@ -57,12 +77,12 @@ export function useFlowContext(
       max: 10,
     });
     appPool = counting.pool;
-    const app = createFlowApp(appPool);
+    const app = createFlowApp(appPool, { joins: mode === "joins" });
     // The jwt plugin creates its signing key on first use; creating it
     // here keeps that one-off cost out of whichever flow happens to run
     // first.
     await app.handle(new Request(`${BASE_URL}/api/auth/jwks`));
-    context = buildContext(app, counting.statements, database);
+    context = buildContext(app, counting.statements, database, mode);
   });
 
   afterAll(async () => {
@@ -77,6 +97,7 @@ function buildContext(
   app: FlowApp,
   statements: StatementLog,
   database: TestDatabase,
+  mode: JoinMode,
 ): FlowContext {
   let browsers = 0;
   let emails = 0;
@@ -85,6 +106,8 @@ function buildContext(
     rows: database.pool,
     browser: () => new Browser(app, statements, `203.0.113.${++browsers}`),
     email: (label) => `${label}-${++emails}@example.com`,
+    expectStatements: (step, sent) => expectStatements(mode, step, sent),
+    namedStatements: () => statements.named(),
     async verifyApiKey(key) {
       statements.take();
       const response = await app.call((api) =>

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import type { Browser } from "./browser.js";
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 /** Create an organization, invite someone by email, have them accept. */
 export function describeOrganizationFlow(context: () => FlowContext): void {
@@ -45,7 +44,7 @@ export function describeOrganizationFlow(context: () => FlowContext): void {
       expect(response.body).toMatchObject({ name: "Acme" });
       organizationId = response.body.id;
       expect(await members()).toEqual([{ userId: ownerId, role: "owner" }]);
-      expectStatements("create an organization", response.statements);
+      context().expectStatements("create an organization", response.statements);
     });
 
     it("invites a member by email as a pending invitation", async () => {
@@ -80,7 +79,7 @@ export function describeOrganizationFlow(context: () => FlowContext): void {
           inviterId: ownerId,
         },
       ]);
-      expectStatements("invite a member", response.statements);
+      context().expectStatements("invite a member", response.statements);
     });
 
     it("makes the invitee a member when they accept", async () => {
@@ -102,7 +101,7 @@ export function describeOrganizationFlow(context: () => FlowContext): void {
         [invitationId],
       );
       expect(rows).toEqual([{ status: "accepted" }]);
-      expectStatements("accept the invitation", response.statements);
+      context().expectStatements("accept the invitation", response.statements);
     });
   });
 }

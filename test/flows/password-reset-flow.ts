@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 const OLD_PASSWORD = "the old password, 2024";
 const NEW_PASSWORD = "the new password, 2026";
@@ -37,7 +36,10 @@ export function describePasswordResetFlow(context: () => FlowContext): void {
       expect(await verificationRows()).toEqual([
         { identifier: `reset-password:${token}`, value: signUp.body.user.id },
       ]);
-      expectStatements("request a password reset", response.statements);
+      context().expectStatements(
+        "request a password reset",
+        response.statements,
+      );
     });
 
     it("sets the new password and consumes the token", async () => {
@@ -48,7 +50,7 @@ export function describePasswordResetFlow(context: () => FlowContext): void {
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ status: true });
       expect(await verificationRows()).toEqual([]);
-      expectStatements(
+      context().expectStatements(
         "reset the password with the emailed token",
         response.statements,
       );

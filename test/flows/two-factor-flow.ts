@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 
 import type { Browser } from "./browser.js";
 import type { FlowContext } from "./flow-context.js";
-import { expectStatements } from "./statement-counts.js";
 
 const PASSWORD = "two factors are better than one";
 
@@ -63,7 +62,7 @@ export function describeTwoFactorFlow(context: () => FlowContext): void {
       expect(await storedState()).toEqual([
         { twoFactorEnabled: false, verified: false, hasSecret: true },
       ]);
-      expectStatements(
+      context().expectStatements(
         "enable two-factor (password check)",
         response.statements,
       );
@@ -79,7 +78,10 @@ export function describeTwoFactorFlow(context: () => FlowContext): void {
       expect(await storedState()).toEqual([
         { twoFactorEnabled: true, verified: true, hasSecret: true },
       ]);
-      expectStatements("verify the first TOTP code", response.statements);
+      context().expectStatements(
+        "verify the first TOTP code",
+        response.statements,
+      );
     });
 
     it("answers a password sign-in with a two-factor challenge and no session", async () => {
@@ -94,7 +96,10 @@ export function describeTwoFactorFlow(context: () => FlowContext): void {
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ twoFactorRedirect: true });
       expect(await sessionCount()).toBe(sessionsBefore);
-      expectStatements("sign in when two-factor is on", response.statements);
+      context().expectStatements(
+        "sign in when two-factor is on",
+        response.statements,
+      );
     });
 
     it("refuses a wrong code", async () => {
@@ -119,7 +124,7 @@ export function describeTwoFactorFlow(context: () => FlowContext): void {
       expect(response.body.user.id).toBe(userId);
       expect(await sessionCount()).toBe(sessionsBefore + 1);
       expect((await browser.get("/get-session")).body.user.id).toBe(userId);
-      expectStatements(
+      context().expectStatements(
         "complete sign-in with a TOTP code",
         response.statements,
       );

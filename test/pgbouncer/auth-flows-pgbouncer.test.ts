@@ -9,8 +9,8 @@ import {
 // transaction mode; they send the same statements as on a direct pool.
 describeThroughPgBouncer("auth flows through PgBouncer", (bouncerUrl) => {
   describeAuthFlows(
-    useFlowContext("auth_flows_pgbouncer", (url) =>
-      throughPgBouncer(bouncerUrl, url),
-    ),
+    useFlowContext("auth_flows_pgbouncer", {
+      appUrl: (url) => throughPgBouncer(bouncerUrl, url),
+    }),
   );
 });

@@ -4,6 +4,12 @@ import pg from "pg";
 export interface StatementLog {
   /** Returns the statements recorded so far and starts a new record. */
   take(): string[];
+  /**
+   * The names of the prepared statements sent since the pool was made.
+   * Named statements live on one server session, so behind PgBouncer in
+   * transaction mode a later Bind may reach a session that lacks them.
+   */
+  named(): string[];
 }
 
 export interface CountingPool {
@@ -18,6 +24,7 @@ export interface CountingPool {
  */
 export function createCountingPool(config: pg.PoolConfig): CountingPool {
   let recorded: string[] = [];
+  const named: string[] = [];
   const pool = new pg.Pool(config);
 
   // The pool emits "connect" once per new client, before lending it out, so
@@ -26,6 +33,8 @@ export function createCountingPool(config: pg.PoolConfig): CountingPool {
     const send = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       recorded.push(statementText(args[0]));
+      const name = (args[0] as { name?: unknown } | null)?.name;
+      if (typeof name === "string") named.push(name);
       return send(...args);
     };
   });
@@ -38,6 +47,7 @@ export function createCountingPool(config: pg.PoolConfig): CountingPool {
         recorded = [];
         return taken;
       },
+      named: () => [...named],
     },
   };
 }
