@@ -1,0 +1,74 @@
+import { betterAuth } from "better-auth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import config from "../../auth-codegen.config.js";
+import { pgAuthAdapter } from "../../generated/adapter.js";
+import { applySchema } from "../../generator/index.js";
+import { SchemaMismatchError } from "../../runtime/check-manifest-covers.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import type { LoggedStatement } from "./adapter-fixture.js";
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase("generated_adapter");
+  await applySchema(database.pool, config.auth);
+});
+
+afterAll(async () => {
+  await database.drop();
+});
+
+describe("the generated pgAuthAdapter", () => {
+  it("signs up and reads the session through generated static queries", async () => {
+    const statements: LoggedStatement[] = [];
+    const auth = betterAuth({
+      ...config.auth,
+      secret: "generated-adapter-test-secret-0123456789",
+      baseURL: "http://localhost:3000",
+      rateLimit: { enabled: false },
+      database: pgAuthAdapter(database.pool, {
+        debugLogs: true,
+        logger: (event) => statements.push(event),
+      }),
+    });
+
+    const signUp = await auth.api.signUpEmail({
+      body: { email: "gen@x.test", password: "a-long-password", name: "Gen" },
+      returnHeaders: true,
+    });
+    const cookie = signUp.headers.get("set-cookie")!.split(";")[0]!;
+    statements.length = 0;
+    const session = await auth.api.getSession({
+      headers: new Headers({ cookie }),
+    });
+
+    expect(session?.user.email).toBe("gen@x.test");
+    expect(statements.map((statement) => statement.name)).toContain(
+      "findSessionByToken",
+    );
+  });
+
+  it("refuses options with a field the generated schema lacks", () => {
+    const build = pgAuthAdapter(database.pool);
+    const options = {
+      ...config.auth,
+      user: {
+        ...config.auth.user,
+        additionalFields: {
+          ...config.auth.user?.additionalFields,
+          shoeSize: { type: "number" as const, required: false },
+        },
+      },
+    };
+
+    expect(() => build(options)).toThrow(
+      new SchemaMismatchError(
+        'Better Auth stores field "user.shoeSize" in column "shoeSize", which the schema manifest lacks; run the generator again after changing the auth options.',
+      ),
+    );
+  });
+});
