@@ -108,9 +108,16 @@ async function createThrowawayDatabase(
 ): Promise<TypegenDatabase> {
   const url = parseUrl(databaseUrl);
   const name = `pg_auth_codegen_${randomBytes(6).toString("hex")}`;
-  await withClient(url.href, (client) =>
-    client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
-  );
+  try {
+    await withClient(url.href, (client) =>
+      client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
+    );
+  } catch (error) {
+    throw new CodegenError(
+      `Could not create a throwaway database on ${url.host} for --database-url: ${(error as Error).message}`,
+      "--database-url",
+    );
+  }
 
   const throwaway = new URL(url.href);
   throwaway.pathname = `/${name}`;
