@@ -6,9 +6,9 @@ import { createServer } from "node:http";
 import { betterAuth } from "better-auth";
 import { toNodeHandler } from "better-auth/node";
 import pg from "pg";
-import { pgAuthAdapter } from "pg-auth-codegen";
 
 import config from "../../auth-codegen.config.js";
+import { pgAuthAdapter } from "../../generated/adapter.js";
 import { migrate } from "../../generated/migrate.js";
 import { pgRateLimitStore } from "../../generated/rate-limit.js";
 import { openDatabase } from "./open-database.js";

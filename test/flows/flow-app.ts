@@ -2,7 +2,7 @@ import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { emailOTP, magicLink, organization } from "better-auth/plugins";
 
 import config from "../../auth-codegen.config.js";
-import { pgAuthAdapter } from "../../generator/index.js";
+import { pgAuthAdapter } from "../../generated/adapter.js";
 import { migrate } from "../../generated/migrate.js";
 import { pgRateLimitStore } from "../../generated/rate-limit.js";
 import type { PgDatabase } from "../../runtime/sql-connection.js";
