@@ -1,9 +1,6 @@
-import type {
-  CleanedWhere,
-  CustomAdapter,
-  JoinConfig,
-} from "@better-auth/core/db/adapter";
+import type { CustomAdapter } from "@better-auth/core/db/adapter";
 
+import { runStatement, type AdapterContext } from "./adapter-context.js";
 import {
   compileConsume,
   compileCount,
@@ -13,50 +10,14 @@ import {
   compileUpdate,
   type ColumnValues,
 } from "./compile-mutation.js";
-import { compileSelect, type CompiledStatement } from "./compile-select.js";
-import { InvalidQueryError } from "./invalid-query-error.js";
-import { planJoins, type JoinPlan } from "./join-plan.js";
-import type { CatalogTable, SchemaCatalog } from "./schema-catalog.js";
-import type { SqlExecutor } from "./sql-connection.js";
-import type { StaticMatch, StaticQueryIndex } from "./static-query-index.js";
+import { readRows } from "./read-rows.js";
 import { planWhere, type WhereNode } from "./where-plan.js";
 
-type Row = Record<string, unknown>;
-
-/** The adapter operations that send SQL, as debug logs name them. */
-export type AdapterMethod =
-  | "create"
-  | "findOne"
-  | "findMany"
-  | "count"
-  | "update"
-  | "updateMany"
-  | "delete"
-  | "deleteMany"
-  | "consumeOne"
-  | "incrementOne";
-
-/** Receives each statement's method, name and SQL; never its values. */
-export type QueryLog = (event: {
-  method: AdapterMethod;
-  name: string;
-  sql: string;
-}) => void;
-
-/** What the adapter methods run on. */
-export interface AdapterContext {
-  readonly catalog: SchemaCatalog;
-  /**
-   * The connection. Inside `transaction` it routes every statement to the
-   * transaction's client by itself (see `SqlConnection`), so the same
-   * methods serve the transaction adapter.
-   */
-  readonly executor: SqlExecutor;
-  readonly staticQueries: StaticQueryIndex | null;
-  readonly log: QueryLog | null;
-}
-
-type SortBy = { field: string; direction: "asc" | "desc" };
+export type {
+  AdapterContext,
+  AdapterMethod,
+  QueryLog,
+} from "./adapter-context.js";
 
 /**
  * Better Auth's `CustomAdapter` over PostgreSQL: the methods
@@ -71,14 +32,7 @@ type SortBy = { field: string; direction: "asc" | "desc" };
  */
 export function createAdapterMethods(context: AdapterContext): CustomAdapter {
   const { catalog } = context;
-  const run = (
-    method: AdapterMethod,
-    name: string,
-    statement: CompiledStatement,
-  ) => {
-    context.log?.({ method, name, sql: statement.text });
-    return context.executor.query<Row>(statement.text, statement.values, name);
-  };
+  const run = runStatement.bind(null, context);
   const tableOf = (model: string, modelKey: string | undefined) =>
     catalog.table(modelKey ?? model);
 
@@ -92,14 +46,14 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
 
     async findOne({ model, modelKey, where, select, join }) {
       const table = tableOf(model, modelKey);
-      const call = {
+      const rows = await readRows(context, "findOne", {
         operation: "findOne",
         table,
         where,
         join,
         select,
-      } as const;
-      const rows = await read("findOne", call, { limit: 1 });
+        limit: 1,
+      });
       return (rows[0] ?? null) as never;
     },
 
@@ -114,7 +68,7 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
       join,
     }) {
       const table = tableOf(model, modelKey);
-      const call = {
+      const rows = await readRows(context, "findMany", {
         operation: "findMany",
         table,
         where,
@@ -123,8 +77,8 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
         sortBy,
         offset,
         limit,
-      } as const;
-      return (await read("findMany", call, { limit, offset, sortBy })) as never;
+      });
+      return rows as never;
     },
 
     async count({ model, modelKey, where }) {
@@ -138,7 +92,10 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
         where,
       });
       const { rows } = match
-        ? await runStatic("count", match)
+        ? await run("count", match.query.name, {
+            text: match.query.sql,
+            values: match.values,
+          })
         : await run("count", `count ${model}`, compileCount(table, plan));
       return Number(rows[0]!.count);
     },
@@ -149,11 +106,12 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
       const plan = planWhere(table, where);
       if (isNever(plan)) return null;
       if (!hasValues(update as ColumnValues)) {
-        const rows = await read(
-          "update",
-          { operation: "findOne", table, where },
-          { limit: 1 },
-        );
+        const rows = await readRows(context, "update", {
+          operation: "findOne",
+          table,
+          where,
+          limit: 1,
+        });
         return (rows[0] ?? null) as never;
       }
 
@@ -230,66 +188,6 @@ export function createAdapterMethods(context: AdapterContext): CustomAdapter {
       return (rows[0] === undefined ? null : table.decodeRow(rows[0])) as never;
     },
   };
-
-  /**
-   * A findOne or findMany: through a generated static query when one fits
-   * the call exactly, otherwise through the where compiler and join planner.
-   */
-  async function read(
-    method: AdapterMethod,
-    call: {
-      operation: "findOne" | "findMany";
-      table: CatalogTable;
-      where: CleanedWhere[] | undefined;
-      join?: JoinConfig | undefined;
-      select?: string[] | undefined;
-      sortBy?: SortBy | undefined;
-      offset?: number | undefined;
-      limit?: number | undefined;
-    },
-    page: { limit?: number; offset?: number; sortBy?: SortBy | undefined },
-  ): Promise<Row[]> {
-    const { table } = call;
-    const plan = planWhere(table, call.where);
-    if (isNever(plan)) return [];
-
-    const match = context.staticQueries?.match(call) ?? null;
-    if (match !== null) {
-      const { rows } = await runStatic(method, match);
-      return rows.map((row) => shapeStaticRow(table, row, match));
-    }
-
-    const joins = planJoins(catalog, table, call.join);
-    const statement = compileSelect({
-      table,
-      where: plan,
-      columns:
-        call.select === undefined || call.select.length === 0
-          ? table.manifest.columns
-          : call.select.map((field) => table.field(field)),
-      sortBy: sortPlan(table, page.sortBy),
-      limit: page.limit,
-      offset: page.offset,
-      joins,
-      // A stable order without `sortBy`, the one the static queries use.
-      orderByKey: call.operation === "findMany",
-    });
-    const { rows } = await run(
-      method,
-      `${call.operation} ${table.manifest.modelName}`,
-      statement,
-    );
-    return rows.map((row) => shapeRow(table, row, joins));
-  }
-
-  function runStatic(method: AdapterMethod, match: StaticMatch) {
-    context.log?.({ method, name: match.query.name, sql: match.query.sql });
-    return context.executor.query<Row>(
-      match.query.sql,
-      match.values,
-      match.query.name,
-    );
-  }
 }
 
 function isNever(plan: WhereNode): boolean {
@@ -298,47 +196,4 @@ function isNever(plan: WhereNode): boolean {
 
 function hasValues(data: ColumnValues): boolean {
   return Object.values(data).some((value) => value !== undefined);
-}
-
-function sortPlan(table: CatalogTable, sortBy: SortBy | undefined) {
-  if (sortBy === undefined) return undefined;
-  const direction = sortBy.direction?.toLowerCase();
-  if (direction !== "asc" && direction !== "desc") {
-    throw new InvalidQueryError(
-      `The sort direction for model "${table.manifest.model}" must be "asc" or "desc".`,
-    );
-  }
-  return { column: table.field(sortBy.field), direction } as const;
-}
-
-/** Moves each join's JSON column to Better Auth's key, decoded. */
-function shapeRow(
-  table: CatalogTable,
-  row: Row,
-  joins: readonly JoinPlan[],
-): Row {
-  table.decodeRow(row);
-  for (const join of joins) {
-    const raw = row[join.alias];
-    delete row[join.alias];
-    row[join.key] =
-      join.relation === "one-to-one"
-        ? raw == null
-          ? null
-          : join.table.decodeJsonRow(raw as Row)
-        : ((raw as Row[] | null) ?? []).map((item) =>
-            join.table.decodeJsonRow(item),
-          );
-  }
-  return row;
-}
-
-function shapeStaticRow(table: CatalogTable, row: Row, match: StaticMatch) {
-  table.decodeRow(row);
-  for (const join of match.joins) {
-    const raw = row[join.column];
-    delete row[join.column];
-    row[join.key] = raw == null ? null : join.table.decodeJsonRow(raw as Row);
-  }
-  return row;
 }

@@ -1,0 +1,51 @@
+import type { SchemaCatalog } from "./schema-catalog.js";
+import type { SqlExecutor, SqlResult } from "./sql-connection.js";
+import type { StaticQueryIndex } from "./static-query-index.js";
+
+/** The adapter operations that send SQL, as debug logs name them. */
+export type AdapterMethod =
+  | "create"
+  | "findOne"
+  | "findMany"
+  | "count"
+  | "update"
+  | "updateMany"
+  | "delete"
+  | "deleteMany"
+  | "consumeOne"
+  | "incrementOne";
+
+/** Receives each statement's method, name and SQL; never its values. */
+export type QueryLog = (event: {
+  method: AdapterMethod;
+  name: string;
+  sql: string;
+}) => void;
+
+/** What the adapter methods run on. */
+export interface AdapterContext {
+  readonly catalog: SchemaCatalog;
+  /**
+   * The connection. Inside `transaction` it routes every statement to the
+   * transaction's client by itself (see `SqlConnection`), so the same
+   * methods serve the transaction adapter.
+   */
+  readonly executor: SqlExecutor;
+  readonly staticQueries: StaticQueryIndex | null;
+  readonly log: QueryLog | null;
+}
+
+/**
+ * Logs (when enabled) and runs one statement.
+ *
+ * @throws {DatabaseError} translated from the driver's error.
+ */
+export function runStatement(
+  context: AdapterContext,
+  method: AdapterMethod,
+  name: string,
+  statement: { readonly text: string; readonly values: unknown[] },
+): Promise<SqlResult<Record<string, unknown>>> {
+  context.log?.({ method, name, sql: statement.text });
+  return context.executor.query(statement.text, statement.values, name);
+}
