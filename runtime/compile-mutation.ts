@@ -5,7 +5,7 @@ import { InvalidQueryError } from "./invalid-query-error.js";
 import { quoteIdentifier } from "./quote-identifier.js";
 import type { CatalogTable } from "./schema-catalog.js";
 import { SqlParameters } from "./sql-parameters.js";
-import { pinsOneRow, type WhereNode } from "./where-plan.js";
+import type { WhereNode } from "./where-plan.js";
 
 /** Column name to value, as Better Auth's adapter factory hands data over. */
 export type ColumnValues = Readonly<Record<string, unknown>>;
@@ -222,4 +222,20 @@ function compileTarget(
   const key = quoteIdentifier(table.primaryKey.column);
   const filter = matchesAll ? "" : ` WHERE ${compileWhere(where, parameters)}`;
   return ` WHERE ${key} = (SELECT ${key} FROM ${table.manifest.qualifiedName}${filter} LIMIT 1 ${options.lock})`;
+}
+
+/**
+ * True when the plan pins at most one row: its conjunction holds a
+ * case-sensitive equality on the primary key or a unique column. Such
+ * statements need no `LIMIT 1` subquery to touch a single row.
+ */
+function pinsOneRow(node: WhereNode): boolean {
+  const isKeyEquality = (child: WhereNode) =>
+    child.kind === "compare" &&
+    child.operator === "=" &&
+    !child.insensitive &&
+    (child.column.primaryKey || child.column.unique);
+
+  if (node.kind === "and") return node.nodes.some(isKeyEquality);
+  return isKeyEquality(node);
 }

@@ -301,19 +301,3 @@ function planPattern(
 export function escapeLikePattern(value: string): string {
   return value.replace(/[\\%_]/g, "\\$&");
 }
-
-/**
- * True when the plan pins at most one row: its conjunction holds a
- * case-sensitive equality on the primary key or a unique column. Such
- * statements need no `LIMIT 1` subquery to touch a single row.
- */
-export function pinsOneRow(node: WhereNode): boolean {
-  const isKeyEquality = (child: WhereNode) =>
-    child.kind === "compare" &&
-    child.operator === "=" &&
-    !child.insensitive &&
-    (child.column.primaryKey || child.column.unique);
-
-  if (node.kind === "and") return node.nodes.some(isKeyEquality);
-  return isKeyEquality(node);
-}

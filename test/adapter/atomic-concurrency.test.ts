@@ -75,6 +75,26 @@ describe("consumeOne and incrementOne under concurrency", () => {
     ]);
   });
 
+  it("gives a row looked up by id to exactly one of 100 consumers", async () => {
+    await addVerification("otp:c", "only");
+    const [row] = await fixture.adapter.findMany<Row>({
+      model: "verification",
+      where: [{ field: "identifier", value: "otp:c" }],
+    });
+
+    const { values, errors } = await settle(
+      Array.from({ length: 100 }, () =>
+        fixture.adapter.consumeOne<Row>({
+          model: "verification",
+          where: [{ field: "id", value: row!.id as string }],
+        }),
+      ),
+    );
+
+    expect(errors).toEqual([]);
+    expect(values.filter((value) => value !== null)).toEqual([row]);
+  });
+
   it("hands each of three matching rows to a different consumer", async () => {
     for (const value of ["x1", "x2", "x3"]) {
       await addVerification("otp:b", value);
