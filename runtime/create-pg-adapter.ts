@@ -167,7 +167,9 @@ const connections = new WeakMap<object, SqlConnection>();
  * transaction is recognised by its connection, so an adapter rebuilt inside
  * a transaction (Better Auth does so per options object) still joins it.
  */
-export function connectionFor(database: PgDatabase | SqlConnection) {
+export function connectionFor(
+  database: PgDatabase | SqlConnection,
+): SqlConnection {
   if (database instanceof SqlConnection) return database;
   let connection = connections.get(database);
   if (connection === undefined) {
