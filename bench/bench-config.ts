@@ -23,6 +23,12 @@ export interface BenchConfig {
    * the adapter factory fetches joined models with a query of their own.
    */
   readonly nativeJoins: boolean;
+  /**
+   * `synchronous_commit` of the bench database. Off by default: with it on,
+   * every write waits for a WAL flush, and on a shared machine the disk's
+   * jitter then drowns the differences between contestants.
+   */
+  readonly synchronousCommit: boolean;
   /** Print the SQL of one request per operation and contestant, time nothing. */
   readonly trace: boolean;
 }
@@ -37,7 +43,7 @@ export function readBenchConfig(env = process.env): BenchConfig {
     serverUrl: env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL,
     databaseName: "pgac_bench",
     quick,
-    rounds: readInteger(env, "BENCH_ROUNDS", quick ? 2 : 5),
+    rounds: readInteger(env, "BENCH_ROUNDS", quick ? 2 : 6),
     blockMs: readInteger(env, "BENCH_BLOCK_MS", quick ? 120 : 400),
     concurrency: readList(env, "BENCH_CONCURRENCY", [1, 16]),
     poolSize: readInteger(env, "BENCH_POOL_SIZE", 10),
@@ -50,6 +56,7 @@ export function readBenchConfig(env = process.env): BenchConfig {
       : env.BENCH_GENERATE !== "0",
     nativeJoins: env.BENCH_JOINS === "1",
     trace: env.BENCH_TRACE === "1",
+    synchronousCommit: env.BENCH_SYNCHRONOUS_COMMIT === "on",
   };
 }
 

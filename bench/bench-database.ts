@@ -26,6 +26,10 @@ export async function createBenchDatabase(
   await withServer(config.serverUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name}`);
+    // Set on the database, so every contestant's connection gets it.
+    await client.query(
+      `ALTER DATABASE ${name} SET synchronous_commit = ${config.synchronousCommit ? "on" : "off"}`,
+    );
   });
 
   const url = databaseUrl(config.serverUrl, config.databaseName);

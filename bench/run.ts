@@ -11,6 +11,8 @@
 //   BENCH_JOINS=1       Better Auth's advanced.database.joins on
 //   BENCH_GENERATE=0|1  skip or force timing `generate` (off in quick mode)
 //   BENCH_TRACE=1       print the SQL of one request per operation, no timing
+//   BENCH_SYNCHRONOUS_COMMIT=on  wait for the WAL flush on every commit, as
+//                       production does (off by default: see bench-config)
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -113,6 +115,9 @@ async function main(): Promise<void> {
           : [],
       operations: BENCH_OPERATIONS,
       notes: [
+        config.synchronousCommit
+          ? "Commits wait for the WAL flush (`BENCH_SYNCHRONOUS_COMMIT=on`): writes at 1 in flight follow the disk more than the code."
+          : "Commits do not wait for the WAL flush (`synchronous_commit` off on the bench database): with production's default every write also pays one disk flush per commit, the same for every contestant, which on a shared machine drowns their differences. `BENCH_SYNCHRONOUS_COMMIT=on` measures that instead.",
         ...(ours.contestant !== null && ours.missing !== null
           ? [
               `${OUR_NAME}: partly measured (its other cells read n/a). ${ours.missing}`,
@@ -137,10 +142,11 @@ async function main(): Promise<void> {
 }
 
 async function readServerVersion(admin: pg.Pool): Promise<string> {
-  const { rows } = await admin.query<{ server_version: string }>(
-    "SHOW server_version",
+  const { rows } = await admin.query<{ version: string; commit: string }>(
+    `SELECT current_setting('server_version') AS version,
+            current_setting('synchronous_commit') AS commit`,
   );
-  return rows[0]!.server_version;
+  return `${rows[0]!.version}; synchronous_commit ${rows[0]!.commit} on the bench database`;
 }
 
 async function timeGenerateIfWanted(
