@@ -13,6 +13,23 @@ import {
 import { readRows } from "./read-rows.js";
 import { planWhere, type WhereNode } from "./where-plan.js";
 
+/** The methods the adapter factory (or `createDbAdapter`) wraps, all of them. */
+export type AdapterEngine = Required<
+  Pick<
+    CustomAdapter,
+    | "create"
+    | "findOne"
+    | "findMany"
+    | "count"
+    | "update"
+    | "updateMany"
+    | "delete"
+    | "deleteMany"
+    | "consumeOne"
+    | "incrementOne"
+  >
+>;
+
 export type {
   AdapterContext,
   AdapterMethod,
@@ -30,7 +47,7 @@ export type {
  * Every method throws `InvalidQueryError` for an unknown model, column or
  * operator, and the `DatabaseError` family for driver failures.
  */
-export function createAdapterMethods(context: AdapterContext): CustomAdapter {
+export function createAdapterMethods(context: AdapterContext): AdapterEngine {
   const { catalog } = context;
   const run = runStatement.bind(null, context);
   const tableOf = (model: string, modelKey: string | undefined) =>

@@ -1,19 +1,19 @@
 import type { BetterAuthOptions } from "@better-auth/core";
-import type { BetterAuthDBSchema } from "@better-auth/core/db";
-import {
-  createAdapterFactory,
-  type AdapterFactoryOptions,
-  type DBAdapter,
-  type DBAdapterDebugLogOption,
+import { getAuthTables, type BetterAuthDBSchema } from "@better-auth/core/db";
+import type {
+  DBAdapter,
+  DBAdapterDebugLogOption,
 } from "@better-auth/core/db/adapter";
 import { createLogger } from "@better-auth/core/env";
 
+import { AuthSchema } from "./auth-schema.js";
 import { checkManifestCovers } from "./check-manifest-covers.js";
 import {
   createAdapterMethods,
   type AdapterMethod,
   type QueryLog,
 } from "./create-adapter-methods.js";
+import { createDbAdapter } from "./create-db-adapter.js";
 import { schemaCatalogFor } from "./schema-catalog.js";
 import type { SchemaManifest } from "./schema-manifest.js";
 import { SqlConnection, type PgDatabase } from "./sql-connection.js";
@@ -52,6 +52,8 @@ export type PgAdapterOptions = Pick<PgAdapterConfig, "debugLogs" | "logger">;
  * Builds the Better Auth database adapter over node-postgres: pass the
  * result to `betterAuth({ database })`.
  *
+ * It implements Better Auth's `DBAdapter` directly (`createDbAdapter`),
+ * with the adapter factory's behaviour and none of its per-call lookups.
  * Reads that match a generated static query run its SQL; every other call
  * goes through the where compiler and join planner, in one statement.
  * `transaction` runs its callback on one connection (a dedicated pooled
@@ -84,49 +86,66 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
   const checked = new WeakSet<BetterAuthOptions>();
 
   return (options) => {
-    const adapter: AdapterFactoryOptions["adapter"] = ({ schema }) => {
-      if (!checked.has(options)) {
-        checkManifestCovers(catalog, schema);
-        checked.add(options);
-      }
-      ignoreUnmanagedReferences(schema, usePlural);
-      return createAdapterMethods({
-        catalog,
-        executor: connection,
-        staticQueries,
-        log: queryLogFor(config, options),
-      });
-    };
-    const factoryConfig: AdapterFactoryOptions["config"] = {
-      adapterId: ADAPTER_ID,
-      adapterName: ADAPTER_ID,
-      usePlural,
-      supportsJSON: true,
-      supportsDates: true,
-      supportsBooleans: true,
-      supportsArrays: true,
-      supportsUUIDs: true,
-      supportsNumericIds: true,
-      transaction: false,
-    };
+    // A fresh copy per options object, as the adapter factory makes one:
+    // the unmanaged-reference fix below edits it.
+    const tables = getAuthTables(options);
+    if (!checked.has(options)) {
+      checkManifestCovers(catalog, tables);
+      checked.add(options);
+    }
+    ignoreUnmanagedReferences(tables, usePlural);
+
+    const schema = new AuthSchema(tables, options, usePlural);
+    const engine = createAdapterMethods({
+      catalog,
+      executor: connection,
+      staticQueries,
+      log: queryLogFor(config, options),
+    });
+    const adapterConfig = describeAdapter(usePlural);
 
     // The adapter handed to a transaction callback is an ordinary one:
     // SqlConnection sends its statements to the transaction's client.
     let inTransaction: DBAdapter<BetterAuthOptions> | undefined;
-    const transactionAdapter = () =>
-      (inTransaction ??= createAdapterFactory({
-        config: factoryConfig,
-        adapter,
-      })(options));
+    const transaction = <R>(
+      callback: (adapter: DBAdapter<BetterAuthOptions>) => Promise<R>,
+    ): Promise<R> =>
+      connection.transaction(() =>
+        callback(
+          (inTransaction ??= createDbAdapter({
+            schema,
+            engine,
+            adapterConfig: { ...adapterConfig, transaction: false },
+          })),
+        ),
+      );
+    return createDbAdapter({
+      schema,
+      engine,
+      adapterConfig: { ...adapterConfig, transaction },
+      transaction,
+    });
+  };
+}
 
-    return createAdapterFactory({
-      config: {
-        ...factoryConfig,
-        transaction: (callback) =>
-          connection.transaction(() => callback(transactionAdapter())),
-      },
-      adapter,
-    })(options);
+/**
+ * What `adapter.options.adapterConfig` says, as `createAdapterFactory`
+ * would fill it in for this adapter (Better Auth's test suites read it).
+ */
+function describeAdapter(usePlural: boolean) {
+  return {
+    adapterId: ADAPTER_ID,
+    adapterName: ADAPTER_ID,
+    usePlural,
+    supportsJSON: true,
+    supportsDates: true,
+    supportsBooleans: true,
+    supportsArrays: true,
+    supportsUUIDs: true,
+    supportsNumericIds: true,
+    disableTransformInput: false,
+    disableTransformOutput: false,
+    disableTransformJoin: false,
   };
 }
 
@@ -134,8 +153,8 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
  * Better Auth's join resolution looks up the model of every reference on
  * both sides of a join and throws when one names a table Better Auth does
  * not manage (an app's `roles`, better-auth #10716), breaking every
- * session+user join. The factory hands us its own freshly built copy of the
- * schema (each `fields` object is a new spread), so replacing such fields
+ * session+user join. `getAuthTables` builds a fresh copy of the schema on
+ * every call (each `fields` object is a new spread), so replacing such fields
  * with copies that carry no reference fixes resolution without touching
  * the app's options. Nothing is lost: the manifest keeps the reference as
  * `unmanagedReference`, and its column is plain text either way.
