@@ -3,7 +3,7 @@ import type { BetterAuthRateLimitStorage } from "@better-auth/core";
 import { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
 import type { TableManifest } from "./schema-manifest.js";
 import { connectionFor } from "./create-pg-adapter.js";
-import type { PgDatabase, SqlConnection } from "./sql-connection.js";
+import type { PgDatabase, SqlConnection, SqlResult } from "./sql-connection.js";
 
 /** Better Auth's rule for one request: `window` in seconds, `max` requests. */
 export interface RateLimitRule {
@@ -177,12 +177,12 @@ export function createRateLimitStore(
 }
 
 /**
- * Runs the consume statement under `exclusive`. On a single `pg.Client`
- * that waits for the same gate as transactions: an upsert sent while
- * another caller holds BEGIN on that client would join their transaction,
- * keep the row locked (stalling this key on every server) until they
- * commit, and vanish if they roll back. On a pool it borrows a client of
- * its own, like `pool.query` would.
+ * Runs the consume statement. On a single `pg.Client` it waits for the same
+ * gate as transactions: an upsert sent while another caller holds BEGIN on
+ * that client would join their transaction, keep the row locked (stalling
+ * this key on every server) until they commit, and vanish if they roll
+ * back. On a pool one statement needs no client of its own: checking one
+ * out per request would cost a connect and a release each time.
  */
 async function runConsume(
   connection: SqlConnection,
@@ -191,12 +191,11 @@ async function runConsume(
   rule: RateLimitRule,
   now: number | undefined,
 ): Promise<RateLimitDecision> {
-  const { rows } = await connection.exclusive((executor) =>
-    executor.query<DecisionRow>(
-      sql.consume,
-      [key, rule.window, rule.max, now ?? null],
-      "rateLimitConsume",
-    ),
+  const { rows } = await runAlone<DecisionRow>(
+    connection,
+    sql.consume,
+    [key, rule.window, rule.max, now ?? null],
+    "rateLimitConsume",
   );
 
   const row = rows[0]!;
@@ -216,14 +215,30 @@ async function runDeleteExpired(
   limit: number,
   now: number | undefined,
 ): Promise<number> {
-  const { rowCount } = await connection.exclusive((executor) =>
-    executor.query(
-      sql.deleteExpired,
-      [olderThanSeconds, limit, now ?? null],
-      "rateLimitDeleteExpired",
-    ),
+  const { rowCount } = await runAlone(
+    connection,
+    sql.deleteExpired,
+    [olderThanSeconds, limit, now ?? null],
+    "rateLimitDeleteExpired",
   );
   return rowCount;
+}
+
+/**
+ * One statement that must not land inside another caller's transaction:
+ * behind the gate on a single client, a plain query on a pool. Inside this
+ * connection's own transaction both run on the transaction's client.
+ */
+function runAlone<Row>(
+  connection: SqlConnection,
+  text: string,
+  values: readonly unknown[],
+  name: string,
+): Promise<SqlResult<Row>> {
+  if (connection.isPool) return connection.query<Row>(text, values, name);
+  return connection.exclusive((executor) =>
+    executor.query<Row>(text, values, name),
+  );
 }
 
 function fallbackDecision(

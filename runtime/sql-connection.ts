@@ -87,6 +87,16 @@ export class SqlConnection implements SqlExecutor {
     return activeTransaction.getStore()?.connection === this;
   }
 
+  /**
+   * True on a `pg.Pool`, false on a single client. A one-statement section
+   * needs `exclusive` only on a single client (to keep out of the gate's
+   * holder and off the client's queue); on a pool, `query` does the same
+   * work without checking out a client of its own.
+   */
+  get isPool(): boolean {
+    return this.#isPool;
+  }
+
   async query<Row = Record<string, unknown>>(
     text: string,
     values: readonly unknown[] = [],
