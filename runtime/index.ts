@@ -28,7 +28,12 @@ export { MigrationError } from "./migration-error.js";
 export { MIGRATION_JOURNAL_TABLE } from "./migration-journal.js";
 export { deepFreeze } from "./deep-freeze.js";
 export { quoteIdentifier, quoteTableName } from "./quote-identifier.js";
-export { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
+export {
+  parseRefusal,
+  rateLimitSql,
+  type RateLimitRefusal,
+  type RateLimitSql,
+} from "./rate-limit-sql.js";
 export {
   createRateLimitStore,
   RateLimitStoreError,

@@ -6,8 +6,12 @@ export interface RateLimitSql {
   /**
    * Records one request and decides it. Parameters: `$1` key, `$2` window in
    * seconds, `$3` max, `$4` now in epoch ms or null for the database clock.
-   * Returns exactly one row: `allowed`, `count`, `lastRequest` (int8, so a
-   * string from node-postgres), `retryAfter`.
+   * Returns exactly one row. A counted request has its new `count` and
+   * `lastRequest` (int8, so a string from node-postgres) and a null
+   * `refusal`; a refused one has null `count` and `lastRequest` and a
+   * `refusal` of the form `{count,lastRequest,retryAfter}` (a bigint array
+   * in text form) read from the row it was refused on. `parseRefusal` reads
+   * it.
    */
   readonly consume: string;
   /**
@@ -68,28 +72,34 @@ interface QuotedColumns {
   readonly id: { readonly column: string; readonly value: string } | null;
 }
 
+/** Where a refused consume leaves the row it was refused on. */
+const REFUSAL_SETTING = "pg_auth_codegen.rate_limit_refusal";
+
 /**
  * One statement does the whole decision, so there is no read-then-write gap
- * for concurrent requests to slip through:
+ * for concurrent requests to slip through. The upsert inserts a new key at
+ * 1, or updates the existing row when the request is allowed: the window
+ * has passed since `lastRequest` (reset to 1) or the count is under `max`
+ * (add 1). The unique index on the key serialises concurrent requests for
+ * one key on the row lock, and the ON CONFLICT clause decides on the latest
+ * committed row, locked, not on this statement's snapshot. The clock is
+ * read once, in VALUES, and reaches the conflict clause as `excluded`.
  *
- * - `counted` inserts a new key at 1, or updates the existing row when the
- *   request is allowed: the window has passed since `lastRequest` (reset to
- *   1) or the count is under `max` (add 1). The unique index on the key
- *   serialises concurrent requests for one key on the row lock, and the
- *   ON CONFLICT clause always decides on the latest committed row, not on
- *   this statement's snapshot.
- * - When the request is refused, the conflict clause updates nothing and
- *   returns nothing, though it leaves the row locked. `refused` then reads
- *   that row with a locking read, which in READ COMMITTED follows the row to
- *   its latest version (the one just checked, since this statement holds
- *   the lock) rather than the snapshot's, so `retryAfter` comes from the
- *   real `lastRequest`. It runs only after `counted` (its filter is a
- *   one-time check of `counted`).
- * - A refused request whose row was created after this statement began (a
- *   burst on a fresh key) cannot see that row at all: no version of it is in
- *   the snapshot. Its window began moments ago, so `retryAfter` is the whole
- *   window (`least` skips the null its second argument is then) and
- *   `count`/`lastRequest` are null.
+ * A refused request writes nothing and RETURNING then has no row, yet the
+ * answer needs the row's count and `lastRequest`. Reading the row again
+ * would cost a second table scan in every consume's plan (about a fifth of
+ * the statement's server time, refused or not), and would need a locking
+ * read to see the version the conflict clause saw rather than the
+ * snapshot's. Instead the conflict clause, which already holds that
+ * version, hands it over: on refusal it stores `{count, lastRequest,
+ * retryAfter}` in a transaction-local setting (`set_config(..., true)`,
+ * gone at commit, so nothing leaks to the next user of the connection,
+ * PgBouncer included) and evaluates to false. The outer SELECT reads the
+ * setting only for a refused request: its LEFT JOIN emits the row without
+ * `counted` only after `counted` has run to the end, and `CASE` keeps the
+ * read off the allowed path, where the setting may not exist. The conflict
+ * clause also sees a row created after this statement's snapshot (a burst
+ * on a fresh key), which no read of the table in this statement could.
  *
  * `retryAfter` never exceeds the window: a request that started after this
  * one can have written a `lastRequest` slightly ahead of this clock.
@@ -98,44 +108,74 @@ function consumeSql(columns: QuotedColumns): string {
   const { table, key, count, lastRequest, id } = columns;
   const windowMs = "$2::numeric * 1000";
   const elapsed = `excluded.${lastRequest} - stored.${lastRequest}`;
+  const retryAfter = `least(
+          pg_catalog.ceil($2::numeric),
+          pg_catalog.ceil(
+            (stored.${lastRequest} + ${windowMs} - excluded.${lastRequest}) / 1000
+          )
+        )::bigint`;
 
-  return `WITH clock AS MATERIALIZED (
-  SELECT ${clockMs("$4")} AS now_ms
-),
-counted AS (
+  return `WITH counted AS (
   INSERT INTO ${table} AS stored (${id ? `${id.column}, ` : ""}${key}, ${count}, ${lastRequest})
-  SELECT ${id ? `${id.value}, ` : ""}$1::text, 1, clock.now_ms FROM clock
+  VALUES (${id ? `${id.value}, ` : ""}$1::text, 1, ${clockMs("$4")})
   ON CONFLICT (${key}) DO UPDATE SET
     ${count} = CASE
       WHEN ${elapsed} >= ${windowMs} THEN 1
       ELSE stored.${count} + 1
     END,
     ${lastRequest} = excluded.${lastRequest}
-  WHERE ${elapsed} >= ${windowMs}
-    OR stored.${count} < $3::numeric
+  WHERE CASE
+    WHEN ${elapsed} >= ${windowMs} OR stored.${count} < $3::numeric THEN true
+    ELSE pg_catalog.set_config(
+      '${REFUSAL_SETTING}',
+      ARRAY[
+        stored.${count}::bigint,
+        stored.${lastRequest},
+        ${retryAfter}
+      ]::text,
+      true
+    ) IS NULL
+  END
   RETURNING stored.${count}, stored.${lastRequest}
-),
-refused AS (
-  SELECT stored.${count}, stored.${lastRequest}
-  FROM ${table} AS stored
-  WHERE stored.${key} = $1::text AND NOT EXISTS (SELECT FROM counted)
-  FOR NO KEY UPDATE
 )
 SELECT
-  counted.${count} IS NOT NULL AS "allowed",
-  coalesce(counted.${count}, refused.${count}) AS "count",
-  coalesce(counted.${lastRequest}, refused.${lastRequest}) AS "lastRequest",
+  counted.${count} AS "count",
+  counted.${lastRequest} AS "lastRequest",
   CASE WHEN counted.${count} IS NULL THEN
-    least(
-      pg_catalog.ceil($2::numeric),
-      pg_catalog.ceil(
-        (refused.${lastRequest} + ${windowMs} - clock.now_ms) / 1000
-      )
-    )::integer
-  END AS "retryAfter"
-FROM clock
-LEFT JOIN counted ON true
-LEFT JOIN refused ON true`;
+    pg_catalog.current_setting('${REFUSAL_SETTING}')
+  END AS "refusal"
+FROM (SELECT) AS request
+LEFT JOIN counted ON true`;
+}
+
+/** The refused row, as the consume statement's `refusal` column holds it. */
+export interface RateLimitRefusal {
+  readonly count: number;
+  /** Epoch milliseconds of the last counted request. */
+  readonly lastRequest: number;
+  /** Whole seconds until the window frees up, at least 1. */
+  readonly retryAfter: number;
+}
+
+/**
+ * Reads the consume statement's `refusal` column, `{count,lastRequest,
+ * retryAfter}`.
+ *
+ * @throws {TypeError} when the text is not three integers in array form.
+ */
+export function parseRefusal(refusal: string): RateLimitRefusal {
+  const fields = refusal.slice(1, -1).split(",").map(Number);
+  if (
+    refusal[0] !== "{" ||
+    fields.length !== 3 ||
+    !fields.every(Number.isSafeInteger)
+  ) {
+    throw new TypeError(
+      "The rate-limit consume statement returned a refusal that is not three integers.",
+    );
+  }
+  const [count, lastRequest, retryAfter] = fields as [number, number, number];
+  return { count, lastRequest, retryAfter };
 }
 
 /**

@@ -1,6 +1,10 @@
 import type { BetterAuthRateLimitStorage } from "@better-auth/core";
 
-import { rateLimitSql, type RateLimitSql } from "./rate-limit-sql.js";
+import {
+  parseRefusal,
+  rateLimitSql,
+  type RateLimitSql,
+} from "./rate-limit-sql.js";
 import type { TableManifest } from "./schema-manifest.js";
 import { connectionFor } from "./create-pg-adapter.js";
 import type { PgDatabase, SqlConnection, SqlResult } from "./sql-connection.js";
@@ -14,8 +18,7 @@ export interface RateLimitRule {
 /**
  * The outcome of one consume: Better Auth's `{ allowed, retryAfter }` plus
  * the row as it now stands. `count` and `lastRequest` (epoch ms) are null
- * when the store did not reach the database (see `onError`), or when a
- * refused request's row was created after its statement began.
+ * only when the store did not reach the database (see `onError`).
  */
 export interface RateLimitDecision {
   readonly allowed: boolean;
@@ -108,12 +111,13 @@ export class RateLimitStoreError extends Error {
 
 const DEFAULT_DELETE_LIMIT = 1000;
 
+/** A counted request has `count` and `lastRequest`; a refused one not. */
 interface DecisionRow {
-  allowed: boolean;
   count: number | null;
   /** int8: node-postgres returns it as a string. */
-  lastRequest: string | number | null;
-  retryAfter: number | null;
+  lastRequest: string | null;
+  /** `{count,lastRequest,retryAfter}` when refused; see `RateLimitSql`. */
+  refusal: string | null;
 }
 
 /**
@@ -199,12 +203,15 @@ async function runConsume(
   );
 
   const row = rows[0]!;
+  if (row.refusal !== null) {
+    return { allowed: false, ...parseRefusal(row.refusal) };
+  }
   return {
-    allowed: row.allowed,
-    retryAfter: row.retryAfter,
+    allowed: true,
+    retryAfter: null,
     count: row.count,
     // C22: a string here would make `lastRequest + window` concatenate.
-    lastRequest: row.lastRequest === null ? null : Number(row.lastRequest),
+    lastRequest: Number(row.lastRequest),
   };
 }
 

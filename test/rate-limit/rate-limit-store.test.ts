@@ -216,7 +216,9 @@ describe("createRateLimitStore on a pool", () => {
       table: database.table,
     });
     const { rows } = await database.pool.query<{ now: string }>(
-      "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now",
+      // Truncated like the store's clock: a rounded reading taken first
+      // could otherwise come out a millisecond ahead of the store's.
+      "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now",
     );
 
     const decision = await store.consume("database-clock", {
@@ -270,6 +272,97 @@ describe("createRateLimitStore on a pool", () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it("answers every refusal of a burst on a fresh key with the row's count and last request", async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 20 });
+    const store = createRateLimitStore({
+      database: pool,
+      table: database.table,
+      onError: "throw",
+    });
+    try {
+      // Open every connection first, so that the burst's statements start
+      // together, most of them before the key's row exists.
+      await Promise.all(
+        Array.from({ length: 20 }, () => pool.query("SELECT pg_sleep(0.05)")),
+      );
+      const decisions = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          store.consume("fresh-burst", { window: 60, max: 5 }),
+        ),
+      );
+
+      const row = await readRow("fresh-burst");
+      const refused = decisions.filter((decision) => !decision.allowed);
+      expect(refused).toHaveLength(95);
+      for (const decision of refused) {
+        expect(decision).toMatchObject({
+          count: 5,
+          lastRequest: Number(row!.lastRequest),
+        });
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("leaves nothing of a refusal in the connection's settings", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const store = createRateLimitStore({
+        database: client,
+        table: database.table,
+        onError: "throw",
+        now: () => JAN_1_2026,
+      });
+      await store.consume("no-leak", { window: 10, max: 1 });
+      const refused = await store.consume("no-leak", { window: 10, max: 1 });
+
+      const { rows } = await client.query<{ refusal: string | null }>(
+        "SELECT current_setting('pg_auth_codegen.rate_limit_refusal', true) AS refusal",
+      );
+      expect(refused.allowed).toBe(false);
+      expect(rows[0]!.refusal ?? "").toBe("");
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("answers two refusals in one transaction each from its own row", async () => {
+    const connection = new SqlConnection(database.pool);
+    const clock = { now: JAN_1_2026 };
+    const store = createRateLimitStore({
+      database: connection,
+      table: database.table,
+      onError: "throw",
+      now: () => clock.now,
+    });
+    await store.consume("own-row-a", { window: 10, max: 1 });
+    clock.now = JAN_1_2026 + 4000;
+    await store.consume("own-row-b", { window: 10, max: 1 });
+
+    clock.now = JAN_1_2026 + 5000;
+    const [first, second, third] = await connection.transaction(async () => [
+      await store.consume("own-row-a", { window: 10, max: 1 }),
+      await store.consume("own-row-b", { window: 10, max: 1 }),
+      await store.consume("own-row-c", { window: 10, max: 1 }),
+    ]);
+
+    expect(first).toEqual({
+      allowed: false,
+      retryAfter: 5,
+      count: 1,
+      lastRequest: JAN_1_2026,
+    });
+    expect(second).toEqual({
+      allowed: false,
+      retryAfter: 9,
+      count: 1,
+      lastRequest: JAN_1_2026 + 4000,
+    });
+    expect(third).toMatchObject({ allowed: true, count: 1 });
   });
 
   it("gives each of 50 keys its own max under concurrent requests", async () => {
@@ -350,6 +443,12 @@ describe("createRateLimitStore on a pool", () => {
       const client = await database.pool.connect();
       try {
         await client.query("BEGIN");
+        // Keeps autovacuum out until ROLLBACK: its ANALYZE sees none of
+        // these uncommitted rows and overwrites the table's size in place,
+        // which can make a sequential scan look cheaper.
+        await client.query(
+          `LOCK TABLE "rateLimit" IN SHARE UPDATE EXCLUSIVE MODE`,
+        );
         await client.query(
           `INSERT INTO "rateLimit" ("id", "key", "count", "lastRequest")
            SELECT 'bulk-' || n, 'bulk-' || n, 1, $1::bigint - n * 1000
