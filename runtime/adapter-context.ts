@@ -1,5 +1,6 @@
 import type { SchemaCatalog } from "./schema-catalog.js";
 import type { SqlExecutor, SqlResult } from "./sql-connection.js";
+import type { StatementCache } from "./statement-cache.js";
 import type { StaticQueryIndex } from "./static-query-index.js";
 
 /** The adapter operations that send SQL, as debug logs name them. */
@@ -32,6 +33,8 @@ export interface AdapterContext {
    */
   readonly executor: SqlExecutor;
   readonly staticQueries: StaticQueryIndex | null;
+  /** Statements compiled for earlier calls, by call shape. */
+  readonly statements: StatementCache;
   readonly log: QueryLog | null;
 }
 

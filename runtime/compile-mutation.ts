@@ -4,6 +4,7 @@ import { encodeValue } from "./encode-value.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
 import { quoteIdentifier } from "./quote-identifier.js";
 import type { CatalogTable } from "./schema-catalog.js";
+import type { ColumnManifest } from "./schema-manifest.js";
 import { SqlParameters } from "./sql-parameters.js";
 import type { WhereNode } from "./where-plan.js";
 
@@ -20,15 +21,21 @@ export type ColumnValues = Readonly<Record<string, unknown>>;
 export function compileInsert(
   table: CatalogTable,
   data: ColumnValues,
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const columns: string[] = [];
   const values: string[] = [];
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue;
     const column = table.column(name);
     columns.push(quoteIdentifier(column.column));
-    values.push(parameters.add(encodeValue(column, value)));
+    values.push(
+      parameters.add(encodeValue(column, value), {
+        from: "data",
+        key: name,
+        column,
+      }),
+    );
   }
 
   const target = table.manifest.qualifiedName;
@@ -54,8 +61,8 @@ export function compileUpdate(
   where: WhereNode,
   data: ColumnValues,
   options: { oneRow: boolean },
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const assignments = compileAssignments(table, data, parameters);
   if (assignments.length === 0) {
     throw new InvalidQueryError(
@@ -89,23 +96,14 @@ export function compileIncrement(
   where: WhereNode,
   increment: Readonly<Record<string, number>>,
   set: ColumnValues | undefined,
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const assignments: string[] = [];
   for (const [name, delta] of Object.entries(increment)) {
-    const column = table.column(name);
-    if (column.kind !== "number") {
-      throw new InvalidQueryError(
-        `Field "${column.field}" of model "${table.manifest.model}" is not a number and cannot be incremented.`,
-      );
-    }
-    if (typeof delta !== "number" || !Number.isFinite(delta)) {
-      throw new InvalidQueryError(
-        `The increment of field "${column.field}" of model "${table.manifest.model}" must be a finite number.`,
-      );
-    }
+    const column = checkIncrement(table, name, delta);
     const quoted = quoteIdentifier(column.column);
-    assignments.push(`${quoted} = ${quoted} + ${parameters.add(delta)}`);
+    const placeholder = parameters.add(delta, { from: "increment", key: name });
+    assignments.push(`${quoted} = ${quoted} + ${placeholder}`);
   }
   assignments.push(...compileAssignments(table, set ?? {}, parameters));
   if (assignments.length === 0) {
@@ -125,14 +123,40 @@ export function compileIncrement(
 }
 
 /**
+ * The column an `incrementOne` key names, once it is known to be numeric
+ * and its delta a finite number.
+ *
+ * @throws {InvalidQueryError} for an unknown or non-numeric column, or a
+ * delta that is not a finite number.
+ */
+export function checkIncrement(
+  table: CatalogTable,
+  name: string,
+  delta: unknown,
+): ColumnManifest {
+  const column = table.column(name);
+  if (column.kind !== "number") {
+    throw new InvalidQueryError(
+      `Field "${column.field}" of model "${table.manifest.model}" is not a number and cannot be incremented.`,
+    );
+  }
+  if (typeof delta !== "number" || !Number.isFinite(delta)) {
+    throw new InvalidQueryError(
+      `The increment of field "${column.field}" of model "${table.manifest.model}" must be a finite number.`,
+    );
+  }
+  return column;
+}
+
+/**
  * `DELETE` every matching row, returning nothing (the row count is what
  * `delete` and `deleteMany` need).
  */
 export function compileDelete(
   table: CatalogTable,
   where: WhereNode,
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const condition = compileTarget(table, where, parameters, {
     oneRow: false,
     lock: "FOR UPDATE",
@@ -158,8 +182,8 @@ export function compileDelete(
 export function compileConsume(
   table: CatalogTable,
   where: WhereNode,
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const condition = compileTarget(table, where, parameters, {
     oneRow: true,
     lock: "FOR UPDATE",
@@ -174,8 +198,8 @@ export function compileConsume(
 export function compileCount(
   table: CatalogTable,
   where: WhereNode,
+  parameters = new SqlParameters(),
 ): CompiledStatement {
-  const parameters = new SqlParameters();
   const condition = compileTarget(table, where, parameters, {
     oneRow: false,
     lock: "FOR UPDATE",
@@ -195,9 +219,12 @@ function compileAssignments(
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue;
     const column = table.column(name);
-    assignments.push(
-      `${quoteIdentifier(column.column)} = ${parameters.add(encodeValue(column, value))}`,
-    );
+    const placeholder = parameters.add(encodeValue(column, value), {
+      from: "data",
+      key: name,
+      column,
+    });
+    assignments.push(`${quoteIdentifier(column.column)} = ${placeholder}`);
   }
   return assignments;
 }

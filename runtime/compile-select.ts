@@ -41,8 +41,10 @@ const BASE_ALIAS = '"b"';
  * JSON (an object, or an array capped at the join's limit), which keeps
  * session+user and any number of joins to one round trip.
  */
-export function compileSelect(plan: SelectPlan): CompiledStatement {
-  const parameters = new SqlParameters();
+export function compileSelect(
+  plan: SelectPlan,
+  parameters = new SqlParameters(),
+): CompiledStatement {
   const columns = plan.columns
     .map((column) => quoteIdentifier(column.column))
     .join(", ");
@@ -92,9 +94,11 @@ function compileTail(plan: SelectPlan, parameters: SqlParameters): string {
     tail += ` WHERE ${compileWhere(plan.where, parameters)}`;
   }
   tail += compileOrder(plan, "");
-  if (plan.limit !== undefined) tail += ` LIMIT ${parameters.add(plan.limit)}`;
+  if (plan.limit !== undefined) {
+    tail += ` LIMIT ${parameters.add(plan.limit, { from: "limit" })}`;
+  }
   if (plan.offset !== undefined && plan.offset > 0) {
-    tail += ` OFFSET ${parameters.add(plan.offset)}`;
+    tail += ` OFFSET ${parameters.add(plan.offset, { from: "offset" })}`;
   }
   return tail;
 }
@@ -124,7 +128,9 @@ function compileOrder(plan: SelectPlan, qualifier: string): string {
  */
 function compileJoin(join: JoinPlan, parameters: SqlParameters): string {
   const limit =
-    join.relation === "one-to-one" ? "1" : parameters.add(join.limit);
+    join.relation === "one-to-one"
+      ? "1"
+      : parameters.add(join.limit, { from: "constant", value: join.limit });
   const related =
     `SELECT ${join.table.selectList} FROM ${join.table.manifest.qualifiedName} AS "j"` +
     ` WHERE "j".${quoteIdentifier(join.to.column)} = ${BASE_ALIAS}.${quoteIdentifier(join.from.column)}` +

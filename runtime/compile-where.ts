@@ -21,44 +21,52 @@ export function compileWhere(
   parameters: SqlParameters,
   alias?: string,
 ): string {
-  const ref = (column: ColumnManifest) =>
-    alias === undefined
-      ? quoteIdentifier(column.column)
-      : `${alias}.${quoteIdentifier(column.column)}`;
-
   switch (node.kind) {
     case "constant":
       return node.value ? "TRUE" : "FALSE";
     case "nullTest":
-      return `${ref(node.column)} IS ${node.isNull ? "" : "NOT "}NULL`;
+      return `${columnRef(node.column, alias)} IS ${node.isNull ? "" : "NOT "}NULL`;
     case "compare": {
-      const value = parameters.add(encodeValue(node.column, node.value));
+      const value = parameters.add(encodeValue(node.column, node.value), {
+        from: "where",
+        index: node.source,
+        column: node.column,
+      });
       return node.insensitive
-        ? `lower(${ref(node.column)}) ${node.operator} lower(${value})`
-        : `${ref(node.column)} ${node.operator} ${value}`;
+        ? `lower(${columnRef(node.column, alias)}) ${node.operator} lower(${value})`
+        : `${columnRef(node.column, alias)} ${node.operator} ${value}`;
     }
     case "list":
-      return compileList(node, ref(node.column), parameters);
+      return compileList(node, columnRef(node.column, alias), parameters);
     case "pattern": {
       const value = parameters.add(node.pattern);
       const column =
         node.column.pgType === "text"
-          ? ref(node.column)
-          : `${ref(node.column)}::text`;
+          ? columnRef(node.column, alias)
+          : `${columnRef(node.column, alias)}::text`;
       const like = node.insensitive ? "ILIKE" : "LIKE";
       return `${column} ${like} ${value} ${LIKE_ESCAPE}`;
     }
     case "arrayContains":
-      return `${parameters.add(node.value)} = ANY(${ref(node.column)})`;
+      return `${parameters.add(node.value)} = ANY(${columnRef(node.column, alias)})`;
     case "and":
-    case "or":
-      return node.nodes
-        .map((child) => {
-          const sql = compileWhere(child, parameters, alias);
-          return child.kind === "and" || child.kind === "or" ? `(${sql})` : sql;
-        })
-        .join(node.kind === "and" ? " AND " : " OR ");
+    case "or": {
+      const connector = node.kind === "and" ? " AND " : " OR ";
+      let sql = "";
+      for (const [index, child] of node.nodes.entries()) {
+        const part = compileWhere(child, parameters, alias);
+        if (index > 0) sql += connector;
+        sql += child.kind === "and" || child.kind === "or" ? `(${part})` : part;
+      }
+      return sql;
+    }
   }
+}
+
+function columnRef(column: ColumnManifest, alias: string | undefined): string {
+  return alias === undefined
+    ? quoteIdentifier(column.column)
+    : `${alias}.${quoteIdentifier(column.column)}`;
 }
 
 function compileList(

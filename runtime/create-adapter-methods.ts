@@ -1,7 +1,9 @@
-import type { CustomAdapter } from "@better-auth/core/db/adapter";
+import type { CleanedWhere, CustomAdapter } from "@better-auth/core/db/adapter";
 
 import { runStatement, type AdapterContext } from "./adapter-context.js";
+import type { CompiledStatement } from "./compile-select.js";
 import {
+  checkIncrement,
   compileConsume,
   compileCount,
   compileDelete,
@@ -11,6 +13,14 @@ import {
   type ColumnValues,
 } from "./compile-mutation.js";
 import { readRows } from "./read-rows.js";
+import type { CatalogTable } from "./schema-catalog.js";
+import { SqlParameters } from "./sql-parameters.js";
+import {
+  bindValues,
+  columnsShape,
+  whereShape,
+  type CallValues,
+} from "./statement-cache.js";
 import { planWhere, type WhereNode } from "./where-plan.js";
 
 /** The methods the adapter factory (or `createDbAdapter`) wraps, all of them. */
@@ -36,28 +46,41 @@ export type {
   QueryLog,
 } from "./adapter-context.js";
 
+/** A statement to send: compiled now, or cached and bound. */
+interface Statement {
+  readonly name: string;
+  readonly text: string;
+  readonly values: unknown[];
+}
+
 /**
  * Better Auth's `CustomAdapter` over PostgreSQL: the methods
- * `createAdapterFactory` wraps. The factory has already mapped field keys to
- * column names in `where` and data, applied defaults and id generation, and
- * turns rows keyed by column names back into Better Auth's shape; these
- * methods plan, compile and run one statement each (none when the where
- * plan cannot match anything).
+ * `createDbAdapter` (or Better Auth's adapter factory) wraps. The wrapper
+ * has already mapped field keys to column names in `where` and data,
+ * applied defaults and id generation, and turns rows keyed by column names
+ * back into Better Auth's shape; these methods plan, compile and run one
+ * statement each (none when the where plan cannot match anything), and
+ * reuse the statement of an earlier call of the same shape.
  *
  * Every method throws `InvalidQueryError` for an unknown model, column or
  * operator, and the `DatabaseError` family for driver failures.
  */
 export function createAdapterMethods(context: AdapterContext): AdapterEngine {
   const { catalog } = context;
-  const run = runStatement.bind(null, context);
   const tableOf = (model: string, modelKey: string | undefined) =>
     catalog.table(modelKey ?? model);
 
   return {
     async create({ model, modelKey, data }) {
       const table = tableOf(model, modelKey);
-      const statement = compileInsert(table, data as ColumnValues);
-      const { rows } = await run("create", `create ${model}`, statement);
+      const values = data as ColumnValues;
+      const key = `create\u0000${table.manifest.model}\u0000${columnsShape(table, values)}`;
+      const statement =
+        cachedStatement(context, key, { data: values }) ??
+        compileAndKeep(context, key, `create ${model}`, (parameters) =>
+          compileInsert(table, values, parameters),
+        );
+      const { rows } = await run(context, "create", statement);
       return table.decodeRow(rows[0]!) as typeof data;
     },
 
@@ -100,29 +123,21 @@ export function createAdapterMethods(context: AdapterContext): AdapterEngine {
 
     async count({ model, modelKey, where }) {
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return 0;
+      const key = mutationKey("count", table, where);
+      const statement =
+        cachedStatement(context, key, { where }) ??
+        prepareCount(context, key, table, where);
+      if (statement === null) return 0;
 
-      const match = context.staticQueries?.match({
-        operation: "count",
-        table,
-        where,
-      });
-      const { rows } = match
-        ? await run("count", match.query.name, {
-            text: match.query.sql,
-            values: match.values,
-          })
-        : await run("count", `count ${model}`, compileCount(table, plan));
+      const { rows } = await run(context, "count", statement);
       return Number(rows[0]!.count);
     },
 
     async update({ model, modelKey, where, update }) {
       if (where.length === 0) return null;
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return null;
-      if (!hasValues(update as ColumnValues)) {
+      const data = update as ColumnValues;
+      if (!hasValues(data)) {
         const rows = await readRows(context, "update", {
           operation: "findOne",
           table,
@@ -132,10 +147,15 @@ export function createAdapterMethods(context: AdapterContext): AdapterEngine {
         return (rows[0] ?? null) as never;
       }
 
-      const statement = compileUpdate(table, plan, update as ColumnValues, {
-        oneRow: true,
-      });
-      const { rows } = await run("update", `update ${model}`, statement);
+      const key = mutationKey("update", table, where, data);
+      const statement =
+        cachedStatement(context, key, { where, data }) ??
+        compileWhere(context, key, `update ${model}`, table, where, (plan, p) =>
+          compileUpdate(table, plan, data, { oneRow: true }, p),
+        );
+      if (statement === null) return null;
+
+      const { rows } = await run(context, "update", statement);
       return (rows[0] === undefined ? null : table.decodeRow(rows[0])) as never;
     },
 
@@ -145,66 +165,221 @@ export function createAdapterMethods(context: AdapterContext): AdapterEngine {
       if (isNever(plan)) return 0;
       if (!hasValues(update)) {
         const statement = compileCount(table, plan);
-        const { rows } = await run("updateMany", `count ${model}`, statement);
+        const { rows } = await runStatement(
+          context,
+          "updateMany",
+          `count ${model}`,
+          statement,
+        );
         return Number(rows[0]!.count);
       }
 
       const statement = compileUpdate(table, plan, update, { oneRow: false });
-      const result = await run("updateMany", `updateMany ${model}`, statement);
+      const result = await runStatement(
+        context,
+        "updateMany",
+        `updateMany ${model}`,
+        statement,
+      );
       return result.rowCount;
     },
 
     async delete({ model, modelKey, where }) {
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return;
+      const key = mutationKey("delete", table, where);
+      const statement =
+        cachedStatement(context, key, { where }) ??
+        compileWhere(context, key, `delete ${model}`, table, where, (plan, p) =>
+          compileDelete(table, plan, p),
+        );
+      if (statement === null) return;
 
-      await run("delete", `delete ${model}`, compileDelete(table, plan));
+      await run(context, "delete", statement);
     },
 
     async deleteMany({ model, modelKey, where }) {
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return 0;
+      const key = mutationKey("deleteMany", table, where);
+      const statement =
+        cachedStatement(context, key, { where }) ??
+        compileWhere(
+          context,
+          key,
+          `deleteMany ${model}`,
+          table,
+          where,
+          (plan, p) => compileDelete(table, plan, p),
+        );
+      if (statement === null) return 0;
 
-      const statement = compileDelete(table, plan);
-      const result = await run("deleteMany", `deleteMany ${model}`, statement);
+      const result = await run(context, "deleteMany", statement);
       return result.rowCount;
     },
 
     async consumeOne({ model, modelKey, where }) {
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return null;
+      const key = mutationKey("consumeOne", table, where);
+      const statement =
+        cachedStatement(context, key, { where }) ??
+        compileWhere(
+          context,
+          key,
+          `consumeOne ${model}`,
+          table,
+          where,
+          (plan, p) => compileConsume(table, plan, p),
+        );
+      if (statement === null) return null;
 
-      const statement = compileConsume(table, plan);
-      const { rows } = await run(
-        "consumeOne",
-        `consumeOne ${model}`,
-        statement,
-      );
+      const { rows } = await run(context, "consumeOne", statement);
       return (rows[0] === undefined ? null : table.decodeRow(rows[0])) as never;
     },
 
     async incrementOne({ model, modelKey, where, increment, set }) {
       const table = tableOf(model, modelKey);
-      const plan = planWhere(table, where);
-      if (isNever(plan)) return null;
+      const data = set as ColumnValues | undefined;
+      const key = incrementKey(table, where, increment, data);
+      const statement =
+        cachedStatement(context, key, { where, increment, data }) ??
+        compileWhere(
+          context,
+          key,
+          `incrementOne ${model}`,
+          table,
+          where,
+          (plan, p) => compileIncrement(table, plan, increment, data, p),
+        );
+      if (statement === null) return null;
 
-      const statement = compileIncrement(
-        table,
-        plan,
-        increment,
-        set as ColumnValues | undefined,
-      );
-      const { rows } = await run(
-        "incrementOne",
-        `incrementOne ${model}`,
-        statement,
-      );
+      const { rows } = await run(context, "incrementOne", statement);
       return (rows[0] === undefined ? null : table.decodeRow(rows[0])) as never;
     },
   };
+}
+
+function run(
+  context: AdapterContext,
+  method: Parameters<typeof runStatement>[1],
+  statement: Statement,
+) {
+  return runStatement(context, method, statement.name, statement);
+}
+
+/** The cached statement for this call shape, bound to the call's values. */
+function cachedStatement(
+  context: AdapterContext,
+  key: string | null,
+  call: CallValues,
+): Statement | undefined {
+  if (key === null) return undefined;
+  const cached = context.statements.get(key);
+  if (cached === undefined) return undefined;
+  return {
+    name: cached.name,
+    text: cached.text,
+    values: bindValues(cached.sources, call),
+  };
+}
+
+/** Compiles a statement and keeps it for later calls of the same shape. */
+function compileAndKeep(
+  context: AdapterContext,
+  key: string | null,
+  name: string,
+  compile: (parameters: SqlParameters) => CompiledStatement,
+): Statement {
+  const parameters = new SqlParameters();
+  const compiled = compile(parameters);
+  if (key !== null) {
+    context.statements.remember(key, name, compiled, parameters.sources, null);
+  }
+  return { name, text: compiled.text, values: compiled.values };
+}
+
+/** Like `compileAndKeep` after planning `where`; null when it cannot match. */
+function compileWhere(
+  context: AdapterContext,
+  key: string | null,
+  name: string,
+  table: CatalogTable,
+  where: readonly CleanedWhere[] | undefined,
+  compile: (plan: WhereNode, parameters: SqlParameters) => CompiledStatement,
+): Statement | null {
+  const plan = planWhere(table, where);
+  if (isNever(plan)) return null;
+  return compileAndKeep(context, key, name, (parameters) =>
+    compile(plan, parameters),
+  );
+}
+
+/** A count through a generated static query when one fits, compiled otherwise. */
+function prepareCount(
+  context: AdapterContext,
+  key: string | null,
+  table: CatalogTable,
+  where: readonly CleanedWhere[] | undefined,
+): Statement | null {
+  const plan = planWhere(table, where);
+  if (isNever(plan)) return null;
+
+  const match = context.staticQueries?.match({
+    operation: "count",
+    table,
+    where,
+  });
+  if (match === null || match === undefined) {
+    return compileAndKeep(
+      context,
+      key,
+      `count ${table.manifest.modelName}`,
+      (parameters) => compileCount(table, plan, parameters),
+    );
+  }
+  const { query } = match;
+  if (key !== null) {
+    context.statements.remember(
+      key,
+      query.name,
+      { text: query.sql },
+      match.sources,
+      null,
+    );
+  }
+  return { name: query.name, text: query.sql, values: match.values };
+}
+
+/**
+ * The cache key of a statement over `where` (and the columns it writes),
+ * or null when its SQL depends on the values.
+ */
+function mutationKey(
+  operation: string,
+  table: CatalogTable,
+  where: readonly CleanedWhere[] | undefined,
+  data?: ColumnValues,
+): string | null {
+  const shape = whereShape(table, where);
+  if (shape === null) return null;
+  return `${operation}\u0000${table.manifest.model}\u0000${shape}\u0001${columnsShape(table, data)}`;
+}
+
+/**
+ * `incrementOne`'s key; each increment is checked (numeric column, finite
+ * delta) on every call, cached or not.
+ */
+function incrementKey(
+  table: CatalogTable,
+  where: readonly CleanedWhere[],
+  increment: Readonly<Record<string, number>>,
+  set: ColumnValues | undefined,
+): string | null {
+  const shape = whereShape(table, where);
+  if (shape === null) return null;
+  let key = `incrementOne\u0000${table.manifest.model}\u0000${shape}\u0001`;
+  for (const name of Object.keys(increment)) {
+    key += `${checkIncrement(table, name, increment[name]).column}\u0000`;
+  }
+  return `${key}\u0001${columnsShape(table, set)}`;
 }
 
 function isNever(plan: WhereNode): boolean {
@@ -212,5 +387,8 @@ function isNever(plan: WhereNode): boolean {
 }
 
 function hasValues(data: ColumnValues): boolean {
-  return Object.values(data).some((value) => value !== undefined);
+  for (const name of Object.keys(data)) {
+    if (data[name] !== undefined) return true;
+  }
+  return false;
 }

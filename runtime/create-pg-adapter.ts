@@ -17,6 +17,7 @@ import { createDbAdapter } from "./create-db-adapter.js";
 import { schemaCatalogFor } from "./schema-catalog.js";
 import type { SchemaManifest } from "./schema-manifest.js";
 import { SqlConnection, type PgDatabase } from "./sql-connection.js";
+import { StatementCache } from "./statement-cache.js";
 import type { StaticQuery } from "./static-query.js";
 import { StaticQueryIndex } from "./static-query-index.js";
 
@@ -83,6 +84,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
       ? null
       : new StaticQueryIndex(catalog, config.staticQueries);
 
+  const statements = new StatementCache();
   const checked = new WeakSet<BetterAuthOptions>();
 
   return (options) => {
@@ -100,6 +102,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
       catalog,
       executor: connection,
       staticQueries,
+      statements,
       log: queryLogFor(config, options),
     });
     const adapterConfig = describeAdapter(usePlural);

@@ -63,13 +63,18 @@ export class CatalogTable {
    * @throws {InvalidQueryError} naming the model and field when unknown.
    */
   field(name: string): ColumnManifest {
-    const column = this.#byField.get(name) ?? this.#byColumn.get(name);
-    if (column === undefined) {
+    const column = this.findField(name);
+    if (column === null) {
       throw new InvalidQueryError(
         `Model "${this.manifest.model}" has no field "${name}" in the schema manifest; regenerate after changing the auth options.`,
       );
     }
     return column;
+  }
+
+  /** Like `field`, but null for an unknown field. */
+  findField(name: string): ColumnManifest | null {
+    return this.#byField.get(name) ?? this.#byColumn.get(name) ?? null;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { CleanedWhere, JoinConfig } from "@better-auth/core/db/adapter";
 import { isComparable } from "./encode-value.js";
 import type { CatalogTable, SchemaCatalog } from "./schema-catalog.js";
 import type { ColumnManifest } from "./schema-manifest.js";
+import type { ParameterSource } from "./sql-parameters.js";
 import type { StaticQuery } from "./static-query.js";
 
 /** A Better Auth read, as the adapter factory hands it over. */
@@ -17,45 +18,53 @@ export interface ReadCall {
   readonly limit?: number | undefined;
 }
 
+/** A joined model the static query embeds, and where Better Auth wants it. */
+export interface StaticJoin {
+  /** The query's JSON column, named after the joined model key. */
+  readonly column: string;
+  /** Better Auth's join key. */
+  readonly key: string;
+  readonly table: CatalogTable;
+}
+
 /** A static query chosen for a call, with its parameters in order. */
 export interface StaticMatch {
   readonly query: StaticQuery;
   readonly values: unknown[];
-  /** Joined model key (the query's JSON column) to Better Auth's join key. */
-  readonly joins: readonly {
-    column: string;
-    key: string;
-    table: CatalogTable;
-  }[];
+  /** Where each value came from in the call. */
+  readonly sources: ParameterSource[];
+  readonly joins: readonly StaticJoin[];
 }
 
 interface IndexedQuery {
   readonly query: StaticQuery;
-  /** Physical column names, in parameter order. */
+  /** The compared columns, in parameter order. */
   readonly columns: readonly ColumnManifest[];
+  /** Joined model keys. */
+  readonly joins: readonly string[];
 }
 
 /**
- * The generated static queries by call shape: model, operation, the set of
- * columns compared for equality and the set of joined models. Built once
- * per adapter; `match` is a map lookup plus a check of each value.
+ * The generated static queries by model and operation. Built once per
+ * adapter; `match` compares the call with the few queries of its model
+ * and operation, without allocating unless one fits.
  */
 export class StaticQueryIndex {
   readonly #catalog: SchemaCatalog;
-  readonly #byShape = new Map<string, IndexedQuery>();
+  readonly #byTarget = new Map<string, IndexedQuery[]>();
 
   constructor(catalog: SchemaCatalog, queries: readonly StaticQuery[]) {
     this.#catalog = catalog;
     for (const query of queries) {
       const table = catalog.table(query.model);
-      const columns = query.whereFields.map((field) => table.field(field));
-      const key = shapeKey(
-        query.model,
-        query.operation,
-        columns.map((column) => column.column),
-        query.joins,
-      );
-      this.#byShape.set(key, { query, columns });
+      const target = `${query.model}\u0000${query.operation}`;
+      const indexed = this.#byTarget.get(target) ?? [];
+      indexed.push({
+        query,
+        columns: query.whereFields.map((field) => table.field(field)),
+        joins: query.joins,
+      });
+      this.#byTarget.set(target, indexed);
     }
   }
 
@@ -64,56 +73,83 @@ export class StaticQueryIndex {
    * needs the compiler: any operator but case-sensitive `eq`, a null or
    * junk value (a malformed uuid would make the typed `$1::uuid` raise),
    * `select`, `sortBy` or `offset`, or a join the query does not embed.
+   *
+   * @throws {InvalidQueryError} for a joined model the manifest lacks.
    */
   match(call: ReadCall): StaticMatch | null {
     if (call.select !== undefined && call.select.length > 0) return null;
     if (call.sortBy !== undefined || (call.offset ?? 0) > 0) return null;
 
     const where = call.where ?? [];
-    if (!where.every(isPlainEquality)) return null;
     // One OR clause is a disjunction of one, ANDed with the rest; two or
     // more form a real disjunction, which no static query expresses.
-    const disjuncts = where.filter((clause) => clause.connector === "OR");
-    if (disjuncts.length > 1) return null;
+    let disjuncts = 0;
+    for (const clause of where) {
+      if (!isPlainEquality(clause)) return null;
+      if (clause.connector === "OR") disjuncts += 1;
+    }
+    if (disjuncts > 1) return null;
+
+    const candidates = this.#byTarget.get(
+      `${call.table.manifest.model}\u0000${call.operation}`,
+    );
+    if (candidates === undefined) return null;
     const joins = this.#joinsOf(call);
     if (joins === null) return null;
 
-    const indexed = this.#byShape.get(
-      shapeKey(
-        call.table.manifest.model,
-        call.operation,
-        where.map((clause) => clause.field),
-        joins.map((join) => join.column),
-      ),
-    );
-    if (indexed === undefined) return null;
-
-    const values: unknown[] = [];
-    for (const column of indexed.columns) {
-      const clause = where.find(
-        (candidate) => candidate.field === column.column,
-      );
-      if (clause === undefined || !isComparable(column, clause.value)) {
-        return null;
+    for (const candidate of candidates) {
+      const match = bind(candidate, where, joins);
+      if (match === null) continue;
+      if (call.operation === "findMany") {
+        match.values.push(call.limit);
+        match.sources.push({ from: "limit" });
       }
-      values.push(clause.value);
+      return match;
     }
-    if (where.length !== indexed.columns.length) return null;
-    if (call.operation === "findMany") values.push(call.limit);
-
-    return { query: indexed.query, values, joins };
+    return null;
   }
 
-  #joinsOf(call: ReadCall): StaticMatch["joins"] | null {
+  #joinsOf(call: ReadCall): StaticJoin[] | null {
     if (call.join === undefined) return [];
-    const joins: { column: string; key: string; table: CatalogTable }[] = [];
-    for (const [key, config] of Object.entries(call.join)) {
+    const joins: StaticJoin[] = [];
+    for (const key of Object.keys(call.join)) {
+      const config = call.join[key]!;
       if (config.relation !== "one-to-one") return null;
       const table = this.#catalog.table(config.modelKey ?? key);
       joins.push({ column: table.manifest.model, key, table });
     }
     return joins;
   }
+}
+
+/**
+ * The candidate's parameters from the call, or null unless the call
+ * compares exactly the candidate's columns (each with a value the column
+ * holds) and joins exactly its models.
+ */
+function bind(
+  candidate: IndexedQuery,
+  where: readonly CleanedWhere[],
+  joins: readonly StaticJoin[],
+): StaticMatch | null {
+  if (where.length !== candidate.columns.length) return null;
+  if (joins.length !== candidate.joins.length) return null;
+  for (const join of joins) {
+    if (!candidate.joins.includes(join.column)) return null;
+  }
+
+  const values: unknown[] = [];
+  const sources: ParameterSource[] = [];
+  for (const column of candidate.columns) {
+    const index = where.findIndex((clause) => clause.field === column.column);
+    if (index === -1 || !isComparable(column, where[index]!.value)) {
+      return null;
+    }
+    values.push(where[index]!.value);
+    // Static queries bind values as they are: their SQL casts them.
+    sources.push({ from: "where", index, column: null });
+  }
+  return { query: candidate.query, values, sources, joins };
 }
 
 function isPlainEquality(clause: CleanedWhere): boolean {
@@ -124,18 +160,4 @@ function isPlainEquality(clause: CleanedWhere): boolean {
     clause.value !== undefined &&
     !Array.isArray(clause.value)
   );
-}
-
-function shapeKey(
-  model: string,
-  operation: string,
-  columns: readonly string[],
-  joins: readonly string[],
-): string {
-  return JSON.stringify([
-    model,
-    operation,
-    [...columns].sort(),
-    [...joins].sort(),
-  ]);
 }

@@ -25,6 +25,8 @@ export type WhereNode =
       readonly operator: ComparisonOperator;
       readonly value: unknown;
       readonly insensitive: boolean;
+      /** The index of the clause the value came from. */
+      readonly source: number;
     }
   | {
       /** `= ANY(array)`, or `<> ALL(array)` when negated. */
@@ -86,8 +88,8 @@ export function planWhere(
 
   const all: WhereNode[] = [];
   const any: WhereNode[] = [];
-  for (const clause of where) {
-    const node = planClause(table, clause);
+  for (const [index, clause] of where.entries()) {
+    const node = planClause(table, clause, index);
     (clause.connector === "OR" ? any : all).push(node);
   }
 
@@ -133,7 +135,11 @@ function junction(
   return Object.freeze({ kind, nodes: Object.freeze(nodes) });
 }
 
-function planClause(table: CatalogTable, clause: CleanedWhere): WhereNode {
+function planClause(
+  table: CatalogTable,
+  clause: CleanedWhere,
+  index: number,
+): WhereNode {
   const column = table.column(clause.field);
   const operator = clause.operator ?? "eq";
   const { value } = clause;
@@ -144,14 +150,14 @@ function planClause(table: CatalogTable, clause: CleanedWhere): WhereNode {
   switch (operator) {
     case "eq":
     case "ne":
-      return planEquality(column, operator === "ne", value, insensitive);
+      return planEquality(column, operator === "ne", value, insensitive, index);
     case "lt":
     case "lte":
     case "gt":
     case "gte":
       return value === null || value === undefined
         ? FALSE_NODE
-        : compare(column, COMPARISONS[operator]!, value, false);
+        : compare(column, COMPARISONS[operator]!, value, false, index);
     case "in":
     case "not_in":
       return planList(table, column, operator, value, insensitive);
@@ -171,6 +177,7 @@ function planEquality(
   negated: boolean,
   value: unknown,
   insensitive: boolean,
+  source: number,
 ): WhereNode {
   if (value === null) {
     return Object.freeze({ kind: "nullTest", column, isNull: !negated });
@@ -190,6 +197,7 @@ function planEquality(
     negated ? "<>" : "=",
     value,
     insensitive && typeof value === "string",
+    source,
   );
 }
 
@@ -198,6 +206,7 @@ function compare(
   operator: ComparisonOperator,
   value: unknown,
   insensitive: boolean,
+  source: number,
 ): WhereNode {
   return Object.freeze({
     kind: "compare",
@@ -205,6 +214,7 @@ function compare(
     operator,
     value,
     insensitive,
+    source,
   });
 }
 
