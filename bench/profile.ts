@@ -5,8 +5,8 @@
 //
 //   PROFILE_OPERATIONS   comma-separated operation names (default: all but
 //                        rate limiting)
-//   PROFILE_CONTESTANTS  "pg-auth-codegen", "Better Auth Kysely" (default
-//                        both), comma-separated
+//   PROFILE_CONTESTANTS  "pg-auth-codegen", "Better Auth Kysely", "raw pg"
+//                        (default the first two), comma-separated
 //   PROFILE_REQUESTS     requests per profile (default 4000)
 //   PROFILE_CONCURRENCY  requests in flight (default 16)
 //   PROFILE_OUT          a folder to write each .cpuprofile to (optional)
@@ -28,6 +28,7 @@ import type {
 } from "./contestant.js";
 import { createKyselyContestant } from "./contestants/kysely-contestant.js";
 import { loadOurContestant } from "./contestants/our-contestant.js";
+import { createRawPgContestant } from "./contestants/raw-pg-contestant.js";
 import { summariseProfile, type CpuProfile } from "./cpu-profile-summary.js";
 import { BENCH_OPERATIONS } from "./operations.js";
 import { seedDatabase } from "./seed-database.js";
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
 
   try {
     await seedDatabase(admin, config);
+    if (contestantNames.includes("raw pg")) {
+      contestants.push(createRawPgContestant(database.url, config.poolSize));
+    }
     if (contestantNames.includes("Better Auth Kysely")) {
       contestants.push(
         createKyselyContestant(database.url, config.poolSize, options),

@@ -47,8 +47,6 @@ export class AuthModel {
   /** Every field but the id, in schema order. */
   readonly #input: readonly AuthField[];
   readonly #output: readonly OutputField[];
-  readonly #asyncInput: boolean;
-  readonly #asyncOutput: boolean;
 
   constructor(
     key: string,
@@ -107,10 +105,6 @@ export class AuthModel {
         (field.attributes?.transform?.output as OutputField["transform"]) ??
         null,
     }));
-    this.#asyncInput = input.some(
-      (field) => field.attributes?.transform?.input !== undefined,
-    );
-    this.#asyncOutput = this.#output.some((field) => field.transform !== null);
   }
 
   /**
@@ -183,40 +177,55 @@ export class AuthModel {
     action: "create" | "update",
     forceAllowId = false,
   ): Row | Promise<Row> {
-    if (this.#asyncInput) return this.#encodeAsync(data, action, forceAllowId);
-
     const row: Row = {};
-    for (const field of this.#input) {
+    const fields = this.#input;
+    for (let index = 0; index < fields.length; index += 1) {
+      const field = fields[index]!;
       const value = data[field.key];
       if (value === undefined && skipsUndefined(field, action)) continue;
-      // No field of this model has transform.input (see #encodeAsync).
-      const encoded = this.#numericReference(
-        field,
-        withDefault(field, value, action),
-      );
-      if (encoded !== undefined) row[field.column] = encoded;
+      const encoded = encodeField(field, value, action);
+      // The factory awaits every transform; only a promise needs waiting
+      // for, and most transforms (username's lowercasing) return none.
+      if (isPromiseLike(encoded)) {
+        return this.#encodeRest(
+          row,
+          data,
+          action,
+          forceAllowId,
+          index,
+          encoded,
+        );
+      }
+      this.#assign(row, field, encoded);
     }
     this.#encodeId(row, data, action, forceAllowId);
     return row;
   }
 
-  async #encodeAsync(
+  /** `encode` from the field whose transform returned a promise on. */
+  async #encodeRest(
+    row: Row,
     data: Readonly<Row>,
     action: "create" | "update",
     forceAllowId: boolean,
+    start: number,
+    pending: PromiseLike<unknown>,
   ): Promise<Row> {
-    const row: Row = {};
-    for (const field of this.#input) {
+    const fields = this.#input;
+    this.#assign(row, fields[start]!, await pending);
+    for (let index = start + 1; index < fields.length; index += 1) {
+      const field = fields[index]!;
       const value = data[field.key];
       if (value === undefined && skipsUndefined(field, action)) continue;
-      let encoded = withDefault(field, value, action);
-      const transform = field.attributes!.transform?.input;
-      if (transform !== undefined) encoded = await transform(encoded as never);
-      encoded = this.#numericReference(field, encoded);
-      if (encoded !== undefined) row[field.column] = encoded;
+      this.#assign(row, field, await encodeField(field, value, action));
     }
     this.#encodeId(row, data, action, forceAllowId);
     return row;
+  }
+
+  #assign(row: Row, field: AuthField, value: unknown): void {
+    const encoded = this.#numericReference(field, value);
+    if (encoded !== undefined) row[field.column] = encoded;
   }
 
   /** With serial ids a reference is sent as a number (null stays null). */
@@ -253,35 +262,74 @@ export class AuthModel {
     select?: readonly string[],
   ): Row | null | Promise<Row | null> {
     if (!row) return null;
-    if (this.#asyncOutput) return this.#decodeAsync(row, select);
-
     const selective = select !== undefined && select.length > 0;
     const output: Row = {};
-    for (const field of this.#output) {
+    const fields = this.#output;
+    for (let index = 0; index < fields.length; index += 1) {
+      const field = fields[index]!;
       if (selective && !select.includes(field.key)) continue;
-      const value = row[field.column];
-      output[field.key] =
-        field.stringify && value !== undefined && value !== null
-          ? String(value)
-          : value;
+      const value =
+        field.transform === null
+          ? row[field.column]
+          : field.transform(row[field.column]);
+      if (isPromiseLike(value)) {
+        return this.#decodeRest(row, select, output, index, value);
+      }
+      output[field.key] = outputValue(field, value);
     }
     return output;
   }
 
-  async #decodeAsync(row: Row, select?: readonly string[]): Promise<Row> {
+  /** `decode` from the field whose transform returned a promise on. */
+  async #decodeRest(
+    row: Row,
+    select: readonly string[] | undefined,
+    output: Row,
+    start: number,
+    pending: PromiseLike<unknown>,
+  ): Promise<Row> {
+    const fields = this.#output;
+    output[fields[start]!.key] = outputValue(fields[start]!, await pending);
     const selective = select !== undefined && select.length > 0;
-    const output: Row = {};
-    for (const field of this.#output) {
+    for (let index = start + 1; index < fields.length; index += 1) {
+      const field = fields[index]!;
       if (selective && !select.includes(field.key)) continue;
       let value = row[field.column];
       if (field.transform !== null) value = await field.transform(value);
-      output[field.key] =
-        field.stringify && value !== undefined && value !== null
-          ? String(value)
-          : value;
+      output[field.key] = outputValue(field, value);
     }
     return output;
   }
+}
+
+/** Ids and references to them reach Better Auth as strings. */
+function outputValue(field: OutputField, value: unknown): unknown {
+  return field.stringify && value !== undefined && value !== null
+    ? String(value)
+    : value;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * One field's value for the database: dates parsed, the default or
+ * `onUpdate` value applied, then `transform.input` (which may return a
+ * promise).
+ */
+function encodeField(
+  field: AuthField,
+  value: unknown,
+  action: "create" | "update",
+): unknown {
+  const prepared = withDefault(field, value, action);
+  const transform = field.attributes!.transform?.input;
+  return transform === undefined ? prepared : transform(prepared as never);
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   type DBAdapter,
 } from "@better-auth/core/db/adapter";
 import type { BetterAuthOptions } from "better-auth";
+import { username } from "better-auth/plugins";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { applySchema } from "../../generator/index.js";
@@ -14,6 +15,7 @@ import {
   createPgAdapter,
 } from "../../runtime/create-pg-adapter.js";
 import { schemaCatalogFor } from "../../runtime/schema-catalog.js";
+import { StatementCache } from "../../runtime/statement-cache.js";
 import { StaticQueryIndex } from "../../runtime/static-query-index.js";
 import {
   createTestDatabase,
@@ -39,6 +41,8 @@ interface Scenario {
 
 const mappedAndTransformed: BetterAuthOptions = {
   logger: { level: "error" },
+  // Its username fields have synchronous transforms; nickname's are async.
+  plugins: [username()],
   user: {
     modelName: "members",
     fields: { name: "full_name" },
@@ -195,6 +199,7 @@ function factoryAdapter(
     catalog,
     executor: connection,
     staticQueries: new StaticQueryIndex(catalog, staticQueries),
+    statements: new StatementCache(),
     log: null,
   });
   const build = (transaction: false | ((run: never) => Promise<unknown>)) =>
@@ -242,6 +247,7 @@ function script(scenario: Scenario): Step[] {
             name: "Ann",
             email: "ann@x.test",
             emailVerified: false,
+            username: "Ann_1",
             nickname: "  ann ",
             tags: ["x", "y"],
             prefs: { theme: "dark" },
