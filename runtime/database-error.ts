@@ -80,6 +80,7 @@ export function translateDatabaseError(
 
   const driver = (error ?? {}) as DriverError;
   const code = typeof driver.code === "string" ? driver.code : null;
+  hideValues(driver);
   const details = {
     cause: error,
     code,
@@ -138,6 +139,25 @@ export function translateDatabaseError(
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * PostgreSQL's `detail` (and `where`, for errors inside functions) quote the
+ * offending values: `Key (email)=(ada@example.com) already exists`. Loggers
+ * print a cause's enumerable fields, and Better Auth logs whole errors, so
+ * these stay readable on the cause but are no longer enumerable.
+ */
+function hideValues(driver: DriverError): void {
+  if (typeof driver !== "object" || driver === null) return;
+  for (const field of ["detail", "where"] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(driver, field);
+    if (descriptor?.enumerable && descriptor.configurable !== false) {
+      Object.defineProperty(driver, field, {
+        ...descriptor,
+        enumerable: false,
+      });
+    }
+  }
 }
 
 function describeWhere(

@@ -32,9 +32,16 @@ export interface PgClientLike {
   ): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+/** A client checked out of a pool. */
+export interface PgPooledClientLike extends PgClientLike {
+  release(error?: Error | boolean): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
+
 /** The parts of `pg.Pool` the runtime uses. */
 export interface PgPoolLike extends PgClientLike {
-  connect(): Promise<PgClientLike & { release(error?: Error | boolean): void }>;
+  connect(): Promise<PgPooledClientLike>;
   readonly totalCount: number;
 }
 
@@ -59,7 +66,7 @@ const activeTransaction = new AsyncLocalStorage<ActiveTransaction>();
  * single `pg.Client`, exclusive sections take a gate: they run one at a time,
  * and plain statements wait while one is open, so no caller's statement ever
  * lands inside another caller's transaction. Outside a section, plain
- * statements pipeline on the client.
+ * statements queue on the client in the order they were made.
  *
  * Inside a transaction, every statement of this connection (including one
  * made through the outer adapter, and a nested `transaction`) runs on the
@@ -73,6 +80,8 @@ export class SqlConnection implements SqlExecutor {
   /** Resolves when the single client's gate is free; unused on a pool. */
   #gate: Promise<void> = Promise.resolve();
   #gateHeld = false;
+  /** The single client's last statement: the next one starts after it. */
+  #clientTail: Promise<unknown> = Promise.resolve();
 
   constructor(database: PgDatabase, options: { logger?: SqlLogger } = {}) {
     this.#database = database;
@@ -132,7 +141,9 @@ export class SqlConnection implements SqlExecutor {
    *
    * @throws whatever `work` throws, or a `DatabaseError` from BEGIN/COMMIT.
    */
-  async transaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (executor: SqlExecutor) => Promise<T>,
+  ): Promise<T> {
     return this.#withOwnClient(async (client, joined) => {
       const executor = this.#executorFor(client);
       if (joined) return work(executor);
@@ -165,13 +176,24 @@ export class SqlConnection implements SqlExecutor {
 
     if (this.#isPool) {
       const client = await this.#connectPooled();
+      // pg-pool listens for a client's errors only while it is idle. A
+      // server that ends the connection mid-transaction (a restart, a
+      // failover, idle_in_transaction_session_timeout) would otherwise raise
+      // an unhandled 'error' event and crash the process; the statement in
+      // flight rejects on its own, so the listener only has to remember
+      // that the client must not go back to the pool.
       let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
       try {
         return await work(client, false);
       } catch (error) {
-        broken = isConnectionFailure(error) ? (error as Error) : undefined;
+        if (isConnectionFailure(error)) broken ??= error as Error;
         throw error;
       } finally {
+        client.off("error", onError);
         client.release(broken);
       }
     }
@@ -194,8 +216,11 @@ export class SqlConnection implements SqlExecutor {
 
   #executorFor(client: PgClientLike): SqlExecutor {
     return {
-      query: <Row>(text: string, values: readonly unknown[] = [], name = "query") =>
-        this.#run<Row>(client, text, values, name),
+      query: <Row>(
+        text: string,
+        values: readonly unknown[] = [],
+        name = "query",
+      ) => this.#run<Row>(client, text, values, name),
     };
   }
 
@@ -207,11 +232,26 @@ export class SqlConnection implements SqlExecutor {
   ): Promise<SqlResult<Row>> {
     this.#logger?.({ name, sql: text });
     try {
-      const result = await client.query(text, values as unknown[]);
+      const result = await this.#send(client, text, values as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw translateDatabaseError(error, name);
     }
+  }
+
+  /**
+   * Sends one statement. On the single client statements are queued here,
+   * one after another: node-postgres' own queue for a client already busy
+   * with a query is deprecated and goes away in pg 9.
+   */
+  #send(client: PgClientLike, text: string, values: unknown[]) {
+    if (this.#isPool || client !== this.#database) {
+      return client.query(text, values);
+    }
+
+    const sent = this.#clientTail.then(() => client.query(text, values));
+    this.#clientTail = sent.catch(() => {});
+    return sent;
   }
 
   async #takeGate(): Promise<() => void> {

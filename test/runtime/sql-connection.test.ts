@@ -1,7 +1,12 @@
+import { inspect } from "node:util";
+
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { UniqueViolationError } from "../../runtime/database-error.js";
+import {
+  ConnectionError,
+  UniqueViolationError,
+} from "../../runtime/database-error.js";
 import { SqlConnection } from "../../runtime/sql-connection.js";
 import {
   createTestDatabase,
@@ -123,5 +128,72 @@ describe("SqlConnection", () => {
       'A row with the same unique value already exists (table "item", constraint "item_pkey", query "insertItem").',
     );
     expect((error as Error).message).not.toContain("secret");
+  });
+
+  it("keeps the conflicting value out of what a logger prints", async () => {
+    const connection = new SqlConnection(database.pool);
+    await connection.query("INSERT INTO item VALUES ($1, $2)", [31, "x"]);
+
+    const error = await connection
+      .query("INSERT INTO item VALUES ($1, $2)", [31, "x"])
+      .catch((caught: unknown) => caught);
+
+    expect(inspect(error, { depth: 5 })).not.toContain("(31)");
+    expect(((error as Error).cause as { detail: string }).detail).toBe(
+      "Key (id)=(31) already exists.",
+    );
+  });
+
+  it("rejects a transaction whose connection the server ends, and keeps the process and pool alive", async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool.on("error", () => {});
+    const connection = new SqlConnection(pool);
+    try {
+      const outcome = connection
+        .transaction(async (trx) => {
+          const { rows } = await trx.query<{ pid: number }>(
+            "SELECT pg_backend_pid() AS pid",
+          );
+          await database.pool.query("SELECT pg_terminate_backend($1)", [
+            rows[0]!.pid,
+          ]);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await trx.query("SELECT 1");
+        })
+        .catch((error: unknown) => error);
+
+      expect(await outcome).toBeInstanceOf(ConnectionError);
+      const { rows } = await connection.query<{ one: number }>(
+        "SELECT 1 AS one",
+      );
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("queues concurrent statements on a single client without pg's deprecated queue", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      await withClient(async (client) => {
+        const connection = new SqlConnection(client);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            connection.query<{ n: number }>("SELECT $1::int AS n", [index]),
+          ),
+        );
+        expect(results.map((result) => result.rows[0]!.n)).toEqual(
+          Array.from({ length: 20 }, (_, index) => index),
+        );
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((text) => text.includes("client.query"))).toEqual(
+        [],
+      );
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });
