@@ -19,10 +19,11 @@ export interface BenchConfig {
   /** Whether to time `npm run generate` and `generate --check`. */
   readonly timeGenerate: boolean;
   /**
-   * Better Auth's `advanced.database.joins`. Off (Better Auth's default),
-   * the adapter factory fetches joined models with a query of their own.
+   * Better Auth's `advanced.database.joins` when `BENCH_JOINS` says (`1`
+   * on, `0` off); null keeps this repository's config's setting. Off,
+   * Better Auth fetches joined models with a query of their own.
    */
-  readonly nativeJoins: boolean;
+  readonly joins: boolean | null;
   /**
    * `synchronous_commit` of the bench database. Off by default: with it on,
    * every write waits for a WAL flush, and on a shared machine the disk's
@@ -54,7 +55,7 @@ export function readBenchConfig(env = process.env): BenchConfig {
     timeGenerate: quick
       ? env.BENCH_GENERATE === "1"
       : env.BENCH_GENERATE !== "0",
-    nativeJoins: env.BENCH_JOINS === "1",
+    joins: readSwitch(env, "BENCH_JOINS"),
     trace: env.BENCH_TRACE === "1",
     synchronousCommit: env.BENCH_SYNCHRONOUS_COMMIT === "on",
   };
@@ -81,6 +82,14 @@ function readInteger(
     throw new Error(`${name} must be a positive integer.`);
   }
   return value;
+}
+
+function readSwitch(env: NodeJS.ProcessEnv, name: string): boolean | null {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return null;
+  if (raw === "1") return true;
+  if (raw === "0") return false;
+  throw new Error(`${name} must be 1 (on) or 0 (off).`);
 }
 
 function readList(

@@ -20,17 +20,19 @@ const SECRET = "pg-auth-codegen-bench-secret-0123456789abcdef";
  * schema the generated adapter is built for. One change: the jwt plugin's
  * `/get-session` hook signs a JWT on every call (a key read and a signature),
  * which would measure the signing library rather than the database layer, so
- * its header is switched off through the plugin's own option. With
- * `BENCH_JOINS=1`, Better Auth's `advanced.database.joins` is switched on.
+ * its header is switched off through the plugin's own option. Better Auth's
+ * `advanced.database.joins` is the config's unless `BENCH_JOINS` sets it.
  */
 export function createBenchOptions(
-  bench: Pick<BenchConfig, "nativeJoins">,
+  bench: Pick<BenchConfig, "joins">,
 ): BenchOptions {
   const plugins = (config.auth.plugins ?? []).map((plugin) =>
     plugin.id === "jwt"
       ? jwt({ ...(plugin.options ?? {}), disableSettingJwtHeader: true })
       : plugin,
   );
+  const configured = config.auth.advanced?.database?.joins === true;
+  const joins = bench.joins ?? configured;
 
   return {
     auth: {
@@ -39,22 +41,26 @@ export function createBenchOptions(
       secret: SECRET,
       baseURL: "http://127.0.0.1:3000",
       telemetry: { enabled: false },
-      ...(bench.nativeJoins
-        ? {
-            advanced: {
-              ...config.auth.advanced,
-              database: { ...config.auth.advanced?.database, joins: true },
-            },
-          }
-        : {}),
+      advanced: {
+        ...config.auth.advanced,
+        database: { ...config.auth.advanced?.database, joins },
+      },
       logger: { level: "error" },
     },
     secret: SECRET,
     notes: [
-      bench.nativeJoins
-        ? "Joins: `advanced.database.joins` on (`BENCH_JOINS=1`): adapters receive `join` and may fetch the session and its user in one statement."
-        : "Joins: `advanced.database.joins` off, Better Auth's default: the adapter factory fetches a joined user with a second query, whatever the adapter could do (`BENCH_JOINS=1` switches it on).",
+      `${joinsNote(joins)} ${
+        bench.joins === null
+          ? `As in this repository's config; \`BENCH_JOINS=${joins ? 0 : 1}\` switches it ${joins ? "off" : "on"}.`
+          : `Set by \`BENCH_JOINS=${joins ? 1 : 0}\`; this repository's config has it ${configured ? "on" : "off"}.`
+      }`,
       "Better Auth options: this repository's `auth-codegen.config.ts` with the jwt plugin's `set-auth-jwt` header switched off (`disableSettingJwtHeader`), so getSession measures the database layer, not JWT signing.",
     ],
   };
+}
+
+function joinsNote(joins: boolean): string {
+  return joins
+    ? "Joins: `advanced.database.joins` on: adapters receive `join` and may read the session and its user in one statement."
+    : "Joins: `advanced.database.joins` off (Better Auth's default): Better Auth reads a joined model with a second query, whatever the adapter could do.";
 }

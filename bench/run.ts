@@ -8,7 +8,8 @@
 //   BENCH_BLOCK_MS      target length of one measured block (400, quick 120)
 //   BENCH_CONCURRENCY   requests in flight, comma-separated (default 1,16)
 //   BENCH_POOL_SIZE     max of every contestant's pg.Pool (default 10)
-//   BENCH_JOINS=1       Better Auth's advanced.database.joins on
+//   BENCH_JOINS=1|0     Better Auth's advanced.database.joins on or off
+//                       (default: as auth-codegen.config.ts sets it)
 //   BENCH_GENERATE=0|1  skip or force timing `generate` (off in quick mode)
 //   BENCH_TRACE=1       print the SQL of one request per operation, no timing
 //   BENCH_SYNCHRONOUS_COMMIT=on  wait for the WAL flush on every commit, as

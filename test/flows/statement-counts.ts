@@ -5,9 +5,9 @@ import type { FlowResponse } from "./browser.js";
 /**
  * The statements (BEGIN and COMMIT included) each request sends with this
  * repository's config, the generated adapter and the SQL rate-limit store:
- * `[default, with advanced.database.joins]`. Better Auth asks for joins
- * only when that option is on; otherwise it reads the joined model with a
- * second statement. The README's "Statements per flow" table is rendered
+ * `[advanced.database.joins off, on]`. Off is Better Auth's default; the
+ * config turns it on. Better Auth asks for joins only when it is on;
+ * otherwise it reads the joined model with a second statement. The README's "Statements per flow" table is rendered
  * from this list and a test keeps the two equal.
  */
 export const STATEMENTS_PER_REQUEST = {
@@ -65,7 +65,7 @@ export function renderStatementTable(): string {
       `| ${step} | ${withoutJoins} | ${withJoins} |`,
   );
   return [
-    "| request | statements | with `advanced.database.joins` |",
+    "| request | joins off (Better Auth's default) | joins on (this repository's config) |",
     "| --- | ---: | ---: |",
     ...rows,
   ].join("\n");
