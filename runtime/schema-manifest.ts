@@ -6,13 +6,7 @@
 
 /** A Better Auth field type, as `getAuthTables` reports it. */
 export type FieldKind =
-  | "string"
-  | "number"
-  | "boolean"
-  | "date"
-  | "json"
-  | "string[]"
-  | "number[]";
+  "string" | "number" | "boolean" | "date" | "json" | "string[]" | "number[]";
 
 /**
  * How primary keys get their values.
@@ -24,11 +18,7 @@ export type FieldKind =
 export type IdStrategy = "text" | "uuid" | "serial";
 
 export type OnDeleteAction =
-  | "no action"
-  | "restrict"
-  | "cascade"
-  | "set null"
-  | "set default";
+  "no action" | "restrict" | "cascade" | "set null" | "set default";
 
 export interface ColumnReference {
   /** The referenced model's key in the manifest. */

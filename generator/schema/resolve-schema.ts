@@ -11,7 +11,11 @@ import type {
   SchemaManifest,
   TableManifest,
 } from "../../runtime/schema-manifest.js";
-import { quoteIdentifier, quoteTableName } from "../../runtime/quote-identifier.js";
+import {
+  quoteIdentifier,
+  quoteTableName,
+} from "../../runtime/quote-identifier.js";
+import { MIGRATION_JOURNAL_TABLE } from "../../runtime/migration-journal.js";
 import { CodegenError } from "../codegen-error.js";
 import {
   MAX_IDENTIFIER_BYTES,
@@ -147,7 +151,25 @@ function resolveTable(
     ? `${authTable.modelName}s`
     : authTable.modelName;
   const { schema, table } = splitQualifiedName(modelName, options.schema);
-  checkIdentifier(table, `Table name of model "${model}"`, `auth.${model}.modelName`);
+  checkIdentifier(
+    table,
+    `Table name of model "${model}"`,
+    `auth.${model}.modelName`,
+  );
+  if (schema !== null) {
+    const fromModelName = modelName.includes(".");
+    checkIdentifier(
+      schema,
+      fromModelName ? `Schema of model "${model}"` : "The config's schema",
+      fromModelName ? `auth.${model}.modelName` : "schema",
+    );
+  }
+  if (table === MIGRATION_JOURNAL_TABLE) {
+    throw new CodegenError(
+      `Model "${model}" maps to table "${table}", which the migration runner keeps its journal in; choose another modelName.`,
+      `auth.${model}.modelName`,
+    );
+  }
 
   const columns = [
     resolveIdColumn(model, authTable, idStrategy, options.auth),
@@ -196,7 +218,11 @@ function resolveIdColumn(
   auth: BetterAuthOptions,
 ): ColumnManifest {
   const column = authTable.fields.id?.fieldName ?? "id";
-  checkIdentifier(column, `Id column of model "${model}"`, `auth.${model}.fields.id`);
+  checkIdentifier(
+    column,
+    `Id column of model "${model}"`,
+    `auth.${model}.fields.id`,
+  );
 
   return {
     field: "id",
@@ -218,7 +244,10 @@ function resolveIdColumn(
  * false for some models. The uuid function is schema-qualified so a hostile
  * `search_path` cannot substitute it (CVE-2018-1058).
  */
-function idDefault(idStrategy: IdStrategy, auth: BetterAuthOptions): string | null {
+function idDefault(
+  idStrategy: IdStrategy,
+  auth: BetterAuthOptions,
+): string | null {
   if (idStrategy === "uuid") return "pg_catalog.gen_random_uuid()";
   if (idStrategy === "serial") return null;
   const generateId = auth.advanced?.database?.generateId;
@@ -245,7 +274,8 @@ function resolveColumn(
       ? {
           model: referencedModel,
           field: attribute.references.field,
-          onDelete: (attribute.references.onDelete ?? "cascade") as OnDeleteAction,
+          onDelete: (attribute.references.onDelete ??
+            "cascade") as OnDeleteAction,
         }
       : null;
 
@@ -269,7 +299,11 @@ function resolveColumn(
   };
 }
 
-function resolveKind(model: string, field: string, attribute: AuthField): FieldKind {
+function resolveKind(
+  model: string,
+  field: string,
+  attribute: AuthField,
+): FieldKind {
   const type = attribute.type as unknown;
   // A literal list (`["admin", "user"]`) is Better Auth's enum: stored as text.
   if (Array.isArray(type) && type.every((item) => typeof item === "string")) {
@@ -333,7 +367,10 @@ function referencedPgType(
       `${optionPath}.references`,
     );
   }
-  return pgTypeOf(resolveKind(references.model, references.field, target), target);
+  return pgTypeOf(
+    resolveKind(references.model, references.field, target),
+    target,
+  );
 }
 
 /**
@@ -345,8 +382,13 @@ function staticDefault(kind: FieldKind, value: unknown): string | null {
   if (value === undefined || value === null || typeof value === "function") {
     return null;
   }
-  if (kind === "string" && typeof value === "string") return quoteLiteral(value);
-  if (kind === "number" && typeof value === "number" && Number.isFinite(value)) {
+  if (kind === "string" && typeof value === "string")
+    return quoteLiteral(value);
+  if (
+    kind === "number" &&
+    typeof value === "number" &&
+    Number.isFinite(value)
+  ) {
     return String(value);
   }
   if (kind === "boolean" && typeof value === "boolean") return String(value);
@@ -379,18 +421,27 @@ function resolveIndexes(
   };
 
   const fieldIndexes = Object.entries(authTable.fields)
-    .filter(([, attribute]) => attribute.unique === true || attribute.index === true)
-    .map(([field, attribute]) => indexOn(table, [columnOf(field)], attribute.unique === true));
+    .filter(
+      ([, attribute]) => attribute.unique === true || attribute.index === true,
+    )
+    .map(([field, attribute]) =>
+      indexOn(table, [columnOf(field)], attribute.unique === true),
+    );
   const tableIndexes = (authTable.indexes ?? []).map((index) =>
     indexOn(table, index.fields.map(columnOf), index.unique === true),
   );
 
   const byName = new Map<string, IndexManifest>();
-  for (const index of [...fieldIndexes, ...tableIndexes]) byName.set(index.name, index);
+  for (const index of [...fieldIndexes, ...tableIndexes])
+    byName.set(index.name, index);
   return [...byName.values()];
 }
 
-function indexOn(table: string, columns: string[], unique: boolean): IndexManifest {
+function indexOn(
+  table: string,
+  columns: string[],
+  unique: boolean,
+): IndexManifest {
   const name = shortenIdentifier(
     `${table}_${columns.join("_")}`,
     unique ? "_key" : "_idx",
@@ -439,7 +490,10 @@ function checkIdentifier(name: string, what: string, optionPath: string): void {
   }
 }
 
-function checkColumnCollisions(model: string, columns: readonly ColumnManifest[]): void {
+function checkColumnCollisions(
+  model: string,
+  columns: readonly ColumnManifest[],
+): void {
   const seen = new Map<string, string>();
   for (const column of columns) {
     const other = seen.get(column.column);

@@ -60,4 +60,27 @@ describe("resolveSchema", () => {
     expect(long).toBe(shortenIdentifier("a".repeat(80), "_idx"));
     expect(long).not.toBe(shortenIdentifier(`${"a".repeat(79)}b`, "_idx"));
   });
+
+  it("rejects a config schema longer than 63 bytes", () => {
+    expect(() => resolveSchema({ auth: {}, schema: "s".repeat(70) })).toThrow(
+      expect.objectContaining({
+        message: `The config's schema "${"s".repeat(70)}" is 70 bytes; PostgreSQL truncates identifiers over 63 bytes, so choose a shorter name.`,
+        optionPath: "schema",
+      }),
+    );
+  });
+
+  it("refuses a model named like the migration journal", () => {
+    expect(() =>
+      resolveSchema({
+        auth: { user: { modelName: "pg_auth_codegen_migrations" } },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message:
+          'Model "user" maps to table "pg_auth_codegen_migrations", which the migration runner keeps its journal in; choose another modelName.',
+        optionPath: "auth.user.modelName",
+      }),
+    );
+  });
 });
