@@ -9,6 +9,7 @@ import {
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
+import { MIGRATIONS_FOLDER } from "./migrations/read-migration-folder.js";
 import { GENERATED_MARK } from "./outputs/output-kind.js";
 
 /** How the files on disk differ from the generated ones. */
@@ -34,7 +35,9 @@ export interface OutputFolders {
  * (and so as `extra` when no longer generated) only when it sits in the
  * out folder or directly in the SQL folder and its first line carries the
  * generated mark: hand-written files there, and the migration history in
- * subfolders of the SQL folder, are never touched.
+ * subfolders of the SQL folder, are never touched. Generated migrations
+ * carry the mark too, so the migrations folder is left out by name, also
+ * when the out folder (listed recursively) holds it.
  */
 export async function diffOutput(
   rootDir: string,
@@ -49,13 +52,14 @@ export async function diffOutput(
     else if (onDisk !== contents) changed.push(path);
   }
 
-  const owned = [
+  const owned = new Set([
     ...(await listFiles(rootDir, folders.outDir, true)),
     ...(await listFiles(rootDir, folders.sqlDir, false)),
-  ];
+  ]);
+  const history = `${folders.sqlDir}/${MIGRATIONS_FOLDER}/`;
   const extra: string[] = [];
-  for (const path of owned.sort()) {
-    if (files.has(path)) continue;
+  for (const path of [...owned].sort()) {
+    if (files.has(path) || path.startsWith(history)) continue;
     const text = await readIfExists(join(rootDir, path));
     if (text?.split("\n", 1)[0]!.includes(GENERATED_MARK)) extra.push(path);
   }
