@@ -4,7 +4,10 @@ import type { BetterAuthOptions } from "better-auth";
 export interface CodegenConfig {
   /** The options the app passes to `betterAuth()`, plugins included. */
   readonly auth: BetterAuthOptions;
-  /** Where the SQL files go, relative to the config file. */
+  /**
+   * Where the SQL files go, relative to the config file; separate from
+   * `outDir` (neither may hold the other).
+   */
   readonly sqlDir?: string;
   /** Where the generated TypeScript goes, relative to the config file. */
   readonly outDir?: string;

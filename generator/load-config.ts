@@ -45,13 +45,20 @@ export async function loadConfig(
   }
 
   const config = checkConfig(await importDefault(path, configPath), configPath);
+  const sqlDir = checkFolder(config.sqlDir ?? "sql", "sqlDir", configPath);
+  const outDir = checkFolder(
+    config.outDir ?? "generated",
+    "outDir",
+    configPath,
+  );
+  checkSeparateFolders(sqlDir, outDir, configPath);
   return {
     config,
     path,
     rootDir: dirname(path),
     displayPath: basename(path),
-    sqlDir: checkFolder(config.sqlDir ?? "sql", "sqlDir", configPath),
-    outDir: checkFolder(config.outDir ?? "generated", "outDir", configPath),
+    sqlDir,
+    outDir,
   };
 }
 
@@ -123,6 +130,39 @@ function checkFolder(
     );
   }
   return normalized;
+}
+
+/**
+ * The out folder is swept for stale generated files, recursively, and the
+ * migrations the generator wrote carry its header: with the SQL folder
+ * inside the out folder, committed migrations would look stale and be
+ * deleted. Each folder holds only what generate writes there.
+ */
+function checkSeparateFolders(
+  sqlDir: string,
+  outDir: string,
+  shownPath: string,
+): void {
+  const reason =
+    'give them separate folders, such as "sql" and "generated": generate deletes stale files it once wrote in outDir, and the committed migrations in sqlDir must never be taken for them.';
+  if (sqlDir === outDir) {
+    throw new CodegenError(
+      `Options sqlDir and outDir in ${shownPath} are the same folder ("${sqlDir}"); ${reason}`,
+      "sqlDir",
+    );
+  }
+  if (sqlDir.startsWith(`${outDir}/`)) {
+    throw new CodegenError(
+      `Option sqlDir ("${sqlDir}") in ${shownPath} lies inside outDir ("${outDir}"); ${reason}`,
+      "sqlDir",
+    );
+  }
+  if (outDir.startsWith(`${sqlDir}/`)) {
+    throw new CodegenError(
+      `Option outDir ("${outDir}") in ${shownPath} lies inside sqlDir ("${sqlDir}"); ${reason}`,
+      "outDir",
+    );
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
