@@ -14,11 +14,6 @@ import { renderQueryFiles } from "./outputs/sql-query-files.js";
 import { planQueries } from "./queries/plan-queries.js";
 import { staticQueryOf } from "./queries/plan-static-queries.js";
 import { resolveSchema } from "./schema/resolve-schema.js";
-import {
-  prepareTypegenDatabase,
-  type PendingTypegenDatabase,
-} from "./typegen/start-typegen-database.js";
-import { typeQueryFiles } from "./typegen/type-query-files.js";
 
 export interface GenerateOptions {
   readonly configPath: string;
@@ -51,8 +46,12 @@ export interface GeneratedFiles {
 
 /**
  * The generate pipeline up to, not including, the disk: load the config,
- * resolve and check the schema, plan the queries, type them with pgtyped on
- * a database, render every output kind, format the TypeScript. Output is
+ * resolve and check the schema, plan the queries, render the kinds that
+ * need no database, then type the queries with pgtyped on a database,
+ * render the rest and format the TypeScript. Every check that needs no
+ * database (the config, the schema, the query plans, a migration that
+ * additive DDL refuses) runs before the database starts, so such an error
+ * arrives in moments rather than after PGlite's boot. Output is
  * byte-identical for the same config: sorted paths, `\n` endings, no
  * timestamps or absolute paths.
  *
@@ -67,25 +66,6 @@ export async function generateFiles(
     (kind) => options.withDatabase !== false || !kind.needsDatabase,
   );
 
-  const database = kinds.some((kind) => kind.needsDatabase)
-    ? prepareTypegenDatabase(options.databaseUrl ?? null)
-    : null;
-  try {
-    return await generateWith(options, kinds, database, stage);
-  } catch (error) {
-    // Not awaited: PGlite cannot stop mid-boot, and the error should reach
-    // the user now rather than after the boot finishes.
-    void database?.discard();
-    throw error;
-  }
-}
-
-async function generateWith(
-  options: GenerateOptions,
-  kinds: readonly OutputKind[],
-  database: PendingTypegenDatabase | null,
-  stage: StageRunner,
-): Promise<GeneratedFiles> {
   const loaded = await stage(
     "load config",
     () => loadConfig(options.configPath, options.cwd),
@@ -115,7 +95,7 @@ async function generateWith(
   };
   // Kinds listed before the first one that needs pgtyped render first, so
   // that their errors (a refused migration, say) arrive before the
-  // database work rather than after it.
+  // database even starts.
   const split = kinds.findIndex((kind) => kind.needsDatabase);
   const early = split === -1 ? kinds : kinds.slice(0, split);
   const rendered = new Map<string, string>();
@@ -124,8 +104,12 @@ async function generateWith(
     () => renderKinds(early, { ...context, typedQueries: null }, rendered),
     () => `${rendered.size} files`,
   );
-  if (database !== null) {
-    const typedQueries = await typeQueries(context, database, stage);
+  if (split !== -1) {
+    const typedQueries = await typeQueries(
+      context,
+      options.databaseUrl ?? null,
+      stage,
+    );
     const late = kinds.slice(early.length);
     const before = rendered.size;
     await stage(
@@ -146,18 +130,24 @@ async function generateWith(
 type StageRunner = ReturnType<typeof stageRunner>;
 
 /**
- * Opens the database (once opened, it is closed here, also on failure) and
- * types the SQL query files with pgtyped.
+ * Starts the database (PGlite, or a throwaway database on `databaseUrl`),
+ * closes it again here, also on failure, and types the SQL query files
+ * with pgtyped. PGlite and pgtyped are loaded only now: a run that stops
+ * earlier never pays for them.
  */
 async function typeQueries(
   context: Omit<OutputContext, "typedQueries" | "files">,
-  pending: PendingTypegenDatabase,
+  databaseUrl: string | null,
   stage: StageRunner,
 ): Promise<Map<string, string>> {
+  const { prepareTypegenDatabase } =
+    await import("./typegen/start-typegen-database.js");
+  const { typeQueryFiles } = await import("./typegen/type-query-files.js");
+
   const ddl = renderDdl(planSchemaDdl(withEveryTable(context.manifest)));
   const database = await stage(
     "start database",
-    () => pending.open(ddl),
+    () => prepareTypegenDatabase(databaseUrl).open(ddl),
     (result) => result.label,
   );
 

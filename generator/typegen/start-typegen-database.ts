@@ -18,7 +18,7 @@ export interface TypegenDatabase {
   close(): Promise<void>;
 }
 
-/** A database being prepared: PGlite boots while the config loads. */
+/** A database being prepared: PGlite boots from the moment it is asked for. */
 export interface PendingTypegenDatabase {
   /** Applies the DDL and opens the database to pgtyped. */
   open(ddl: string): Promise<TypegenDatabase>;

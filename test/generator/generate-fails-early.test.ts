@@ -1,0 +1,114 @@
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+
+import { runCli } from "../../generator/cli.js";
+import { bootPglite } from "../../generator/typegen/boot-pglite.js";
+
+// The real boot, watched: a refused run must never call it.
+vi.mock("../../generator/typegen/boot-pglite.js", async (importOriginal) => {
+  const real =
+    await importOriginal<
+      typeof import("../../generator/typegen/boot-pglite.js")
+    >();
+  return { bootPglite: vi.fn(real.bootPglite) };
+});
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const LONG = 180_000;
+
+function config(fields: string): string {
+  return `export default {
+  auth: {
+    emailAndPassword: { enabled: true },
+    user: { additionalFields: { ${fields} } },
+  },
+};
+`;
+}
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    log: (line) => out.push(line),
+    error: (line) => err.push(line),
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function snapshotOf(folder: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(folder, { recursive: true })) {
+    const text = await readFile(join(folder, entry), "utf8").catch(() => null);
+    if (text !== null) files.set(entry, text);
+  }
+  return files;
+}
+
+let workDir: string;
+
+beforeAll(async () => {
+  await mkdir(join(ROOT, ".tmp"), { recursive: true });
+  workDir = await mkdtemp(join(ROOT, ".tmp", "generate-fails-early-"));
+  await writeFile(
+    join(workDir, "config-1.ts"),
+    config(`nickname: { type: "string", required: false }`),
+  );
+  // The first generation, on the test server, leaves the migration
+  // snapshot that the refused change is measured against.
+  const first = await cli(
+    "generate",
+    "--config",
+    join(workDir, "config-1.ts"),
+    "--database-url",
+    inject("postgresUrl"),
+  );
+  if (first.code !== 0) throw new Error(first.err);
+}, LONG);
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe("generate before the database starts", () => {
+  it(
+    "refuses an unsafe migration without starting PGlite and writes nothing",
+    async () => {
+      const before = await snapshotOf(workDir);
+      await writeFile(
+        join(workDir, "config-2.ts"),
+        config(`username: { type: "string", required: true }`),
+      );
+      vi.mocked(bootPglite).mockClear();
+
+      const refused = await cli(
+        "generate",
+        "--config",
+        join(workDir, "config-2.ts"),
+      );
+
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(
+        /^error: The auth options change the database in ways an additive migration cannot apply safely:/,
+      );
+      expect(refused.out).toMatch(/^plan queries +\d+ ms /m);
+      expect(refused.out).not.toMatch(/^start database /m);
+      expect(refused.out).not.toMatch(/^type queries /m);
+      expect(bootPglite).not.toHaveBeenCalled();
+      const after = await snapshotOf(workDir);
+      after.delete("config-2.ts");
+      expect(after).toEqual(before);
+    },
+    LONG,
+  );
+});
