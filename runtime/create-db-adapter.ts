@@ -166,7 +166,8 @@ export function createDbAdapter(
         );
         (data as Row).id = undefined;
       }
-      const encoded = await model.encode(data as Row, "create", forceAllowId);
+      const encoding = model.encode(data as Row, "create", forceAllowId);
+      const encoded = encoding instanceof Promise ? await encoding : encoding;
       const row = await span("create", model, () =>
         engine.create({
           data: encoded,
@@ -174,7 +175,7 @@ export function createDbAdapter(
           modelKey: model.key,
         }),
       );
-      return (await model.decode(row, select)) as never;
+      return model.decode(row, select) as never;
     },
 
     async findOne({ model: name, where: clauses, select, join: option }) {
@@ -192,7 +193,8 @@ export function createDbAdapter(
           join: nativeJoin(join),
         }),
       );
-      return (await shape(model, row, selected, join)) as never;
+      if (join === undefined) return model.decode(row, selected) as never;
+      return shape(model, row, selected, join) as never;
     },
 
     async findMany({
@@ -223,8 +225,7 @@ export function createDbAdapter(
       );
       // Like the factory, rows come back whole whatever `select` said.
       if (join === undefined) {
-        const shaped = rows.map((row) => model.decode(row));
-        return (await Promise.all(shaped)) as never;
+        return all(rows.map((row) => model.decode(row))) as never;
       }
       return (await Promise.all(
         rows.map((row) => shape(model, row, undefined, join)),
@@ -243,7 +244,8 @@ export function createDbAdapter(
       const model = schema.model(name);
       const where = model.cleanWhere(clauses)!;
       if (where.length === 0) return null;
-      const data = await model.encode(update, "update");
+      const encoding = model.encode(update, "update");
+      const data = encoding instanceof Promise ? await encoding : encoding;
       const row = await span("update", model, () =>
         engine.update<Row>({
           model: model.name,
@@ -252,13 +254,14 @@ export function createDbAdapter(
           update: data,
         }),
       );
-      return (await model.decode(row)) as never;
+      return model.decode(row) as never;
     },
 
     async updateMany({ model: name, where: clauses, update }) {
       const model = schema.model(name);
       const where = model.cleanWhere(clauses)!;
-      const data = await model.encode(update, "update");
+      const encoding = model.encode(update, "update");
+      const data = encoding instanceof Promise ? await encoding : encoding;
       const count = await span("updateMany", model, () =>
         engine.updateMany({
           model: model.name,
@@ -301,7 +304,7 @@ export function createDbAdapter(
           where,
         }),
       );
-      return (row ? await model.decode(row) : row) as never;
+      return (row ? model.decode(row) : row) as never;
     },
 
     async incrementOne({ model: name, where: clauses, increment, set }) {
@@ -319,7 +322,10 @@ export function createDbAdapter(
         deltas[model.field(field).column] = delta;
       }
       // An empty `set` still gets the `onUpdate` fields, as in the factory.
-      const values = set ? await model.encode(set, "update") : set;
+      // Awaited only when a transform is asynchronous: every promise
+      // costs once Better Auth's request context turns async hooks on.
+      const encoding = set ? model.encode(set, "update") : set;
+      const values = encoding instanceof Promise ? await encoding : encoding;
       if (
         Object.keys(deltas).length === 0 &&
         (!values || Object.keys(values).length === 0)
@@ -337,10 +343,18 @@ export function createDbAdapter(
           set: values,
         }),
       );
-      return (row ? await model.decode(row) : row) as never;
+      return (row ? model.decode(row) : row) as never;
     },
   };
   return adapter;
+}
+
+/** Like `Promise.all`, but the array itself when nothing is pending. */
+function all<T>(values: readonly (T | Promise<T>)[]): T[] | Promise<T[]> {
+  for (const value of values) {
+    if (value instanceof Promise) return Promise.all(values);
+  }
+  return values as T[];
 }
 
 /** The factory's warning when `create` gets an id without `forceAllowId`. */

@@ -49,7 +49,7 @@ type RowShape =
  * @throws {InvalidQueryError} for an unknown field, operator or sort
  * direction; a `DatabaseError` when the statement fails.
  */
-export async function readRows(
+export function readRows(
   context: AdapterContext,
   method: AdapterMethod,
   request: ReadRequest,
@@ -64,7 +64,7 @@ export async function readRows(
 
   const { table } = request;
   const plan = planWhere(table, request.where);
-  if (plan.kind === "constant" && !plan.value) return [];
+  if (plan.kind === "constant" && !plan.value) return Promise.resolve([]);
 
   const match = context.staticQueries?.match(request) ?? null;
   if (match !== null) {
@@ -123,23 +123,24 @@ export async function readRows(
   return run(context, method, table, statement, compiled.values);
 }
 
-async function run(
+function run(
   context: AdapterContext,
   method: AdapterMethod,
   table: CatalogTable,
   statement: CachedStatement<RowShape>,
   values: unknown[],
 ): Promise<Row[]> {
-  const { rows } = await runStatement(context, method, statement.name, {
+  const { shape } = statement;
+  return runStatement(context, method, statement.name, {
     text: statement.text,
     values,
+  }).then(({ rows }) => {
+    for (const row of rows) {
+      if (shape.static) shapeStaticRow(table, row, shape.joins);
+      else shapeRow(table, row, shape.joins);
+    }
+    return rows;
   });
-  const { shape } = statement;
-  for (const row of rows) {
-    if (shape.static) shapeStaticRow(table, row, shape.joins);
-    else shapeRow(table, row, shape.joins);
-  }
-  return rows;
 }
 
 /**
