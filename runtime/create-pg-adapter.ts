@@ -92,7 +92,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
     // the unmanaged-reference fix below edits it.
     const tables = getAuthTables(options);
     if (!checked.has(options)) {
-      checkManifestCovers(catalog, tables);
+      checkManifestCovers(catalog, tables, options, usePlural);
       checked.add(options);
     }
     ignoreUnmanagedReferences(tables, usePlural);

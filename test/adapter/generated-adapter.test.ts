@@ -68,8 +68,56 @@ describe("the generated pgAuthAdapter", () => {
 
     expect(() => build(options)).toThrow(
       new SchemaMismatchError(
-        'Better Auth stores field "user.shoeSize" in column "shoeSize", which the schema manifest lacks; run the generator again after changing the auth options.',
+        'Better Auth stores field "user.shoeSize" in column "shoeSize", which the schema manifest lacks.',
       ),
     );
+  });
+
+  it.each([
+    [
+      "a different id strategy",
+      {
+        ...config.auth,
+        advanced: { database: { generateId: "uuid" as const, joins: true } },
+      },
+      "Better Auth's advanced.database.generateId asks for uuid ids, but the schema manifest was generated for text ids.",
+    ],
+    [
+      "a renamed table",
+      { ...config.auth, user: { ...config.auth.user, modelName: "members" } },
+      'Better Auth names model "user" "members", but the schema manifest has "user".',
+    ],
+    [
+      "a changed field type",
+      {
+        ...config.auth,
+        user: {
+          ...config.auth.user,
+          additionalFields: {
+            ...config.auth.user?.additionalFields,
+            nickname: { type: "number" as const, required: false },
+          },
+        },
+      },
+      'Better Auth gives field "user.nickname" type number, but the schema manifest has string.',
+    ],
+    [
+      "a field made required",
+      {
+        ...config.auth,
+        user: {
+          ...config.auth.user,
+          additionalFields: {
+            ...config.auth.user?.additionalFields,
+            nickname: { type: "string" as const, required: true },
+          },
+        },
+      },
+      'Better Auth makes field "user.nickname" required, but the schema manifest does not.',
+    ],
+  ])("refuses options with %s", (_change, options, message) => {
+    const build = pgAuthAdapter(database.pool);
+
+    expect(() => build(options)).toThrow(new SchemaMismatchError(message));
   });
 });
