@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 
+import { findTransactionControl } from "./find-transaction-control.js";
 import { MigrationError } from "./migration-error.js";
 import {
   lockJournal,
@@ -42,13 +43,17 @@ export interface MigrationResult {
  * unrecorded, and stops the run.
  *
  * Migration text runs through the simple query protocol, so a file may hold
- * many statements; it must not contain BEGIN or COMMIT, nor statements that
- * refuse to run in a transaction (CREATE INDEX CONCURRENTLY).
+ * many statements. Before anything runs, pending files are refused when
+ * they hold top-level transaction control (BEGIN, COMMIT, ROLLBACK,
+ * SAVEPOINT...) or a statement that cannot run in a transaction (VACUUM,
+ * CREATE INDEX CONCURRENTLY); after each file the runner checks that its
+ * transaction is still the one it opened.
  *
  * @throws {MigrationError} naming the file when an applied file's text
  * changed (checksum), when an applied file is missing from the list, when a
- * pending file sorts before one already applied, when a file fails, or when
- * the journal's schema is missing and `createSchema` is not set.
+ * pending file sorts before one already applied, when a pending file holds
+ * transaction control, when a file fails or ends the transaction itself,
+ * or when the journal's schema is missing and `createSchema` is not set.
  */
 export async function runMigrations(
   database: PgDatabase | SqlConnection,
@@ -63,6 +68,7 @@ export async function runMigrations(
     const located = await resolveJournal(executor, options.schema);
     await lockJournal(executor, located);
     await prepareJournal(executor, located, options.createSchema === true);
+    checkPendingFiles(await readJournal(executor, located), ordered);
     return located;
   });
 
@@ -125,11 +131,17 @@ async function applyIfPending(
   checkJournal(recorded, ordered);
   if (recorded.has(migration.name)) return false;
 
-  await executor
-    .query(migration.sql, [], `migration ${migration.name}`)
-    .catch((error: unknown) => {
-      throw failedMigration(migration.name, error);
-    });
+  await markTransaction(executor, migration.name);
+  try {
+    await executor.query(migration.sql, [], `migration ${migration.name}`);
+  } catch (error) {
+    throw (await transactionEnded(executor, migration.name))
+      ? endedEarly(migration.name, error)
+      : failedMigration(migration.name, error);
+  }
+  if (await transactionEnded(executor, migration.name)) {
+    throw endedEarly(migration.name, null);
+  }
   await recordMigration(
     executor,
     journal,
@@ -137,6 +149,73 @@ async function applyIfPending(
     migrationChecksum(migration.sql),
   );
   return true;
+}
+
+/**
+ * Refuses, before anything runs, a pending file holding a statement that
+ * would begin, end or split the runner's transaction (a COMMIT midway
+ * commits the first half, and the rest is no longer rolled back with it),
+ * or one that cannot run in a transaction. Applied files are not checked:
+ * they cannot change, and one applied before this check existed must not
+ * stop every later run.
+ */
+function checkPendingFiles(
+  recorded: ReadonlyMap<string, string>,
+  ordered: readonly Migration[],
+): void {
+  for (const migration of ordered) {
+    if (recorded.has(migration.name)) continue;
+    const found = findTransactionControl(migration.sql);
+    if (found === null) continue;
+
+    const where = `Migration "${migration.name}" holds ${found.keyword} at line ${found.line}`;
+    throw new MigrationError(
+      found.refusesTransaction
+        ? `${where}, which cannot run inside a transaction, and the runner applies each file in a transaction of its own. Nothing was applied; run that statement outside the migrations.`
+        : `${where}; the runner applies each file in a transaction of its own, which the file must not begin, end or split. Nothing was applied; remove the statement.`,
+      { migration: migration.name },
+    );
+  }
+}
+
+/**
+ * A transaction-local setting holding the file's name: it lasts exactly as
+ * long as the runner's transaction, so finding it gone after the file
+ * proves the file ended that transaction, whatever the check missed.
+ */
+const MARKER_SETTING = "pg_auth_codegen.migration";
+
+async function markTransaction(
+  executor: SqlExecutor,
+  name: string,
+): Promise<void> {
+  await executor.query(
+    "SELECT pg_catalog.set_config($1, $2, true)",
+    [MARKER_SETTING, name],
+    "migrations.mark",
+  );
+}
+
+/**
+ * True when the runner's transaction no longer holds the marker. After a
+ * failed statement an intact transaction refuses every query (SQLSTATE
+ * 25P02), which also means it was not ended: the ROLLBACK that follows
+ * undoes the whole file.
+ */
+async function transactionEnded(
+  executor: SqlExecutor,
+  name: string,
+): Promise<boolean> {
+  try {
+    const { rows } = await executor.query<{ marker: string | null }>(
+      "SELECT pg_catalog.current_setting($1, true) AS marker",
+      [MARKER_SETTING],
+      "migrations.checkMark",
+    );
+    return rows[0]?.marker !== name;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -195,11 +274,28 @@ function checkChecksum(migration: Migration, recorded: string): void {
   );
 }
 
+function endedEarly(name: string, error: unknown): MigrationError {
+  const failure =
+    error === null ? "" : `; it then failed${driverReason(error)}`;
+  return new MigrationError(
+    `Migration "${name}" ended the runner's transaction before it finished, through transaction control the check before the run did not see, so the statements before that point are committed and the file is not recorded${failure}. Inspect the database, take the transaction control out of the file, and make it safe to run again.`,
+    { migration: name, cause: error ?? undefined },
+  );
+}
+
 /**
  * Keeps PostgreSQL's own message: migration text has no bound values, and
  * without the message a failed DDL statement is hard to place.
  */
 function failedMigration(name: string, error: unknown): MigrationError {
+  return new MigrationError(
+    `Migration "${name}" failed and was rolled back${driverReason(error)}.`,
+    { migration: name, cause: error },
+  );
+}
+
+/** ` (SQLSTATE 22012): division by zero`, from the driver's error. */
+function driverReason(error: unknown): string {
   const driver = ((error as { cause?: unknown })?.cause ?? error) as {
     message?: unknown;
     code?: unknown;
@@ -208,8 +304,5 @@ function failedMigration(name: string, error: unknown): MigrationError {
     typeof driver.code === "string" ? ` (SQLSTATE ${driver.code})` : "";
   const reason =
     typeof driver.message === "string" ? `: ${driver.message}` : "";
-  return new MigrationError(
-    `Migration "${name}" failed and was rolled back${code}${reason}.`,
-    { migration: name, cause: error },
-  );
+  return `${code}${reason}`;
 }

@@ -279,3 +279,172 @@ describe("runMigrations", () => {
     expect(await journal(schema)).toHaveLength(1);
   });
 });
+
+describe("runMigrations and transaction control in a file", () => {
+  async function columnNames(schema: string, table: string) {
+    const { rows } = await database.pool.query<{ column: string }>(
+      `SELECT column_name AS "column" FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+      [schema, table],
+    );
+    return rows.map((row) => row.column);
+  }
+
+  it("refuses a file with a top-level COMMIT before applying anything", async () => {
+    const schema = await freshSchema();
+    await database.pool.query(`CREATE TABLE "${schema}"."user" (id text)`);
+    const migrations: Migration[] = [
+      { name: "0001_a.sql", sql: `CREATE TABLE "${schema}".a (id integer);\n` },
+      {
+        name: "0002_split.sql",
+        sql: [
+          `ALTER TABLE "${schema}"."user" ADD COLUMN "fu_x" text;`,
+          `COMMIT;`,
+          `ALTER TABLE "${schema}"."user" ADD COLUMN "fu_y" text;`,
+          `SELECT 1/0;`,
+        ].join("\n"),
+      },
+    ];
+
+    const failure = runMigrations(database.pool, migrations, { schema });
+
+    await expect(failure).rejects.toThrow(
+      expect.objectContaining({
+        name: "MigrationError",
+        migration: "0002_split.sql",
+        message:
+          'Migration "0002_split.sql" holds COMMIT at line 2; the runner applies each file in a transaction of its own, which the file must not begin, end or split. Nothing was applied; remove the statement.',
+      }),
+    );
+    expect(await columnNames(schema, "user")).toEqual(["id"]);
+    expect(await tableExists(`"${schema}".a`)).toBe(false);
+    expect(await tableExists(`"${schema}".pg_auth_codegen_migrations`)).toBe(
+      false,
+    );
+  });
+
+  it("refuses a file wrapped in BEGIN and COMMIT", async () => {
+    const schema = await freshSchema();
+    const migrations: Migration[] = [
+      {
+        name: "0001_wrapped.sql",
+        sql: `BEGIN;\nCREATE TABLE "${schema}".a (id integer);\nCOMMIT;\n`,
+      },
+    ];
+
+    await expect(
+      runMigrations(database.pool, migrations, { schema }),
+    ).rejects.toThrow(
+      'Migration "0001_wrapped.sql" holds BEGIN at line 1; the runner',
+    );
+    expect(await tableExists(`"${schema}".a`)).toBe(false);
+  });
+
+  it("refuses CREATE INDEX CONCURRENTLY, which cannot run in a transaction", async () => {
+    const schema = await freshSchema();
+    const migrations: Migration[] = [
+      {
+        name: "0001_index.sql",
+        sql: `CREATE TABLE "${schema}".a (id integer);\nCREATE INDEX CONCURRENTLY a_id ON "${schema}".a (id);\n`,
+      },
+    ];
+
+    await expect(
+      runMigrations(database.pool, migrations, { schema }),
+    ).rejects.toThrow(
+      'Migration "0001_index.sql" holds CREATE INDEX CONCURRENTLY at line 2, which cannot run inside a transaction, and the runner applies each file in a transaction of its own. Nothing was applied; run that statement outside the migrations.',
+    );
+  });
+
+  it("applies a procedure whose dollar-quoted body commits", async () => {
+    const schema = await freshSchema();
+    const migrations: Migration[] = [
+      {
+        name: "0001_procedure.sql",
+        sql: `CREATE PROCEDURE "${schema}".batch() LANGUAGE plpgsql AS $$\nBEGIN\n  COMMIT;\nEND $$;\n`,
+      },
+    ];
+
+    const result = await runMigrations(database.pool, migrations, { schema });
+
+    expect(result.applied).toEqual(["0001_procedure.sql"]);
+  });
+
+  it("leaves a file applied before the check was added alone", async () => {
+    const schema = await freshSchema();
+    const legacy: Migration = {
+      name: "0001_legacy.sql",
+      sql: "BEGIN;\nSELECT 1;\nCOMMIT;\n",
+    };
+    await runMigrations(database.pool, [], { schema });
+    await database.pool.query(
+      `INSERT INTO "${schema}".pg_auth_codegen_migrations ("name", "checksum") VALUES ($1, $2)`,
+      [legacy.name, migrationChecksum(legacy.sql)],
+    );
+
+    await expect(
+      runMigrations(database.pool, [legacy], { schema }),
+    ).resolves.toEqual({ applied: [] });
+  });
+
+  it("reports a transaction a file ended despite the check, and records nothing", async () => {
+    // The check reads strings as standard_conforming_strings = on has them;
+    // on a connection where it is off, '\'' is one quote and the COMMIT
+    // after it is a statement the check does not see.
+    const schema = await freshSchema();
+    const client = new pg.Client({
+      connectionString: database.url,
+      options: "-c standard_conforming_strings=off",
+    });
+    await client.connect();
+    const migrations: Migration[] = [
+      {
+        name: "0001_hidden_commit.sql",
+        sql: `CREATE TABLE "${schema}".early (id integer);\nSELECT '\\'';\nCOMMIT;\nSELECT '';\n`,
+      },
+    ];
+
+    try {
+      await expect(
+        runMigrations(client, migrations, { schema }),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          name: "MigrationError",
+          migration: "0001_hidden_commit.sql",
+          message:
+            'Migration "0001_hidden_commit.sql" ended the runner\'s transaction before it finished, through transaction control the check before the run did not see, so the statements before that point are committed and the file is not recorded. Inspect the database, take the transaction control out of the file, and make it safe to run again.',
+        }),
+      );
+    } finally {
+      await client.end();
+    }
+    expect(await tableExists(`"${schema}".early`)).toBe(true);
+    expect(await journal(schema)).toEqual([]);
+  });
+
+  it("reports a file that ended the transaction and then failed as not rolled back", async () => {
+    const schema = await freshSchema();
+    const client = new pg.Client({
+      connectionString: database.url,
+      options: "-c standard_conforming_strings=off",
+    });
+    await client.connect();
+    const migrations: Migration[] = [
+      {
+        name: "0001_hidden_commit.sql",
+        sql: `CREATE TABLE "${schema}".early (id integer);\nSELECT '\\'';\nCOMMIT;\nSELECT 1/0;\n`,
+      },
+    ];
+
+    try {
+      await expect(
+        runMigrations(client, migrations, { schema }),
+      ).rejects.toThrow(
+        'Migration "0001_hidden_commit.sql" ended the runner\'s transaction before it finished, through transaction control the check before the run did not see, so the statements before that point are committed and the file is not recorded; it then failed (SQLSTATE 22012): division by zero. Inspect the database, take the transaction control out of the file, and make it safe to run again.',
+      );
+    } finally {
+      await client.end();
+    }
+    expect(await tableExists(`"${schema}".early`)).toBe(true);
+  });
+});
