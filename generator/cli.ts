@@ -17,7 +17,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
 /**
  * Runs `pg-auth-codegen <command> [flags]` and resolves to the exit code.
  * A `CodegenError` or a flag error is printed as one message; any other
- * error is a bug and is printed with its stack.
+ * error is a bug and is printed with its stack. Either way the code is the
+ * command's `errorExitCode`, 1 unless it says otherwise.
  */
 export async function runCli(
   argv: readonly string[],
@@ -35,11 +36,12 @@ export async function runCli(
     return 1;
   }
 
+  const command = await load();
   try {
-    return await (await load()).run(args, output);
+    return await command.run(args, output);
   } catch (error) {
     output.error(describeError(error, name));
-    return 1;
+    return command.errorExitCode ?? 1;
   }
 }
 

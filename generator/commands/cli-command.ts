@@ -15,6 +15,12 @@ export interface CliCommand {
   /** The full `--help` text: usage and every flag. */
   readonly help: string;
   /**
+   * The exit code when the command cannot run (a bad flag, config or
+   * connection); 1 when unset. A command whose results use 1 picks
+   * another, so that scripts can tell a result from an error.
+   */
+  readonly errorExitCode?: number;
+  /**
    * Runs with the arguments after the command name; resolves to the exit
    * code. Unknown flags are rejected by `parseArgs` with `strict: true`.
    */

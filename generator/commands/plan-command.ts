@@ -18,7 +18,8 @@ whose type or nullability differs, naming table, column, expected and
 actual. It never alters anything.
 
 Exit code: 0 in sync, 1 when only additive DDL is pending, 2 when a person
-must act (a mismatch, or an addition existing rows would refuse).
+must act (a mismatch, or an addition existing rows would refuse), 3 when
+plan could not run (a bad flag or config, a refused connection).
 
 Options:
   --database-url <url>   The PostgreSQL server to compare (required).
@@ -29,8 +30,11 @@ Options:
 /** `pg-auth-codegen plan`: what a live database still needs. */
 export const planCommand: CliCommand = {
   name: "plan",
-  summary: "compare a live database with the schema (exit 0, 1 or 2)",
+  summary: "compare a live database with the schema (exit 0, 1, 2 or 3)",
   help: HELP,
+  // 1 already means "additive DDL pending": a CI gate must not read a
+  // refused connection as that.
+  errorExitCode: 3,
   run: async (args, output) => {
     const { values } = parseArgs({
       args: [...args],

@@ -271,3 +271,47 @@ describe("the migration workflow through the CLI", () => {
     LONG,
   );
 });
+
+describe("plan's exit code on errors", () => {
+  it("exits 3, not 1, when it cannot connect", async () => {
+    await writeConfig(`nickname: { type: "string", required: false }`);
+
+    const result = await cli(
+      "plan",
+      "--config",
+      configPath,
+      "--database-url",
+      "postgres://postgres@127.0.0.1:1/nowhere",
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(
+      /^error: plan could not connect to the database: /,
+    );
+  });
+
+  it("exits 3 when the config file is missing", async () => {
+    const result = await cli(
+      "plan",
+      "--config",
+      join(workDir, "missing.config.ts"),
+      "--database-url",
+      db.url,
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.err).toContain("missing.config.ts does not exist");
+  });
+
+  it("exits 3 on an unknown flag", async () => {
+    const result = await cli("plan", "--databse-url", db.url);
+
+    expect(result.code).toBe(3);
+  });
+
+  it("lists exit code 3 in --help", async () => {
+    const result = await cli("plan", "--help");
+
+    expect(result.out).toMatch(/\b3 when\s+plan could not run/);
+  });
+});
