@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, register } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -67,9 +67,42 @@ const PGTYPED_SETTINGS = {
   maxWorkerThreads: 1,
 };
 
+/**
+ * A module resolution hook that hands pgtyped's TypeScript-file parser an
+ * empty stand-in for the `typescript` package. pgtyped's generator module
+ * imports that parser, and through it the whole compiler (9 MB, most of a
+ * second to load), for its mode that finds queries in `.ts` files; the
+ * generator drives only its SQL-file mode, whose functions never touch it
+ * (checked against 2.4.3, which package.json pins). Any other importer of
+ * `typescript` gets the real package.
+ */
+const SKIP_TYPESCRIPT_HOOK = `
+export async function resolve(specifier, context, nextResolve) {
+  if (
+    specifier === "typescript" &&
+    context.parentURL?.endsWith("/@pgtyped/cli/lib/parseTypescript.js")
+  ) {
+    return {
+      url: "data:text/javascript,export default {};",
+      shortCircuit: true,
+    };
+  }
+  return nextResolve(specifier, context);
+}
+`;
+
+let typescriptSkipped = false;
+
+function skipPgtypedTypescript(): void {
+  if (typescriptSkipped) return;
+  typescriptSkipped = true;
+  register(`data:text/javascript,${encodeURIComponent(SKIP_TYPESCRIPT_HOOK)}`);
+}
+
 /** Loads the CLI's internal generator and type allocator. */
 export async function loadPgtypedInternals(): Promise<PgtypedInternals> {
   const lib = findCliLib();
+  skipPgtypedTypescript();
   const generator = await import(pathToFileURL(join(lib, "generator.js")).href);
   const types = await import(pathToFileURL(join(lib, "types.js")).href);
 
