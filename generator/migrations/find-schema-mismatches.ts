@@ -1,19 +1,24 @@
 import type {
   ColumnManifest,
   SchemaManifest,
+  TableManifest,
 } from "../../runtime/schema-manifest.js";
 import {
   managedTables,
   type PhysicalColumn,
   type PhysicalSchema,
+  type PhysicalTable,
 } from "./physical-schema.js";
 
-/** A column the database holds differently from the schema. */
+/**
+ * A column the database holds differently from the schema, or an extra
+ * column no insert from Better Auth can satisfy.
+ */
 export interface SchemaMismatch {
   /** The manifest's qualified table name. */
   readonly table: string;
   readonly column: string;
-  readonly aspect: "type" | "nullability";
+  readonly aspect: "type" | "nullability" | "extra column";
   /** As our DDL would write it: `boolean`, `NOT NULL`. */
   readonly expected: string;
   /** As the database reports it: `integer`, `NULL allowed`. */
@@ -44,7 +49,10 @@ const ACCEPTED_TYPE_NAMES: Readonly<Record<string, readonly string[]>> = {
 /**
  * Compares each manifest column the database already has: its type and
  * whether it accepts NULL. Columns and tables the database lacks are the
- * additive planner's business; extra ones the database has are ignored.
+ * additive planner's business. Extra columns the database has are ignored,
+ * unless they are NOT NULL with nothing to fill them: Better Auth's inserts
+ * name only the schema's columns, so every one of them would fail. On a
+ * table with a BEFORE INSERT trigger that may fill them, they are notes.
  */
 export function findSchemaMismatches(
   live: PhysicalSchema,
@@ -54,13 +62,35 @@ export function findSchemaMismatches(
     const existing = live.tables.get(table.qualifiedName);
     if (existing === undefined) return [];
 
-    return table.columns.flatMap((column) => {
+    const differing = table.columns.flatMap((column) => {
       const actual = existing.columns.get(column.column);
       return actual === undefined
         ? []
         : compareColumn(table.qualifiedName, column, actual);
     });
+    const blocking = existing.insertTrigger
+      ? []
+      : requiredExtraColumns(table, existing).map((column): SchemaMismatch => ({
+          table: table.qualifiedName,
+          column: column.column,
+          aspect: "extra column",
+          expected: "absent, or NULL allowed, or a default",
+          actual: "NOT NULL without a default",
+        }));
+    return [...differing, ...blocking];
   });
+}
+
+/** Live columns the schema lacks that an insert leaving them out fails on. */
+export function requiredExtraColumns(
+  table: TableManifest,
+  existing: PhysicalTable,
+): PhysicalColumn[] {
+  const known = new Set(table.columns.map((column) => column.column));
+  return [...existing.columns.values()].filter(
+    (column) =>
+      !known.has(column.column) && !column.nullable && !column.hasDefault,
+  );
 }
 
 function compareColumn(

@@ -25,6 +25,7 @@ interface ColumnRow {
   type: string;
   typeName: string;
   nullable: boolean;
+  hasDefault: boolean;
 }
 
 interface ConstraintRow {
@@ -73,6 +74,7 @@ export async function introspectSchema(
   const columns = await readColumns(executor, schemas);
   const indexes = await readIndexes(executor, schemas);
   const constraints = await readConstraints(executor, schemas);
+  const triggers = await readInsertTriggers(executor, schemas);
 
   const found = locations
     .filter((location) =>
@@ -102,6 +104,7 @@ export async function introspectSchema(
             .filter((row) => row.type === "c")
             .map((row) => row.name),
         ),
+        insertTrigger: mine(triggers).length > 0,
       };
     });
 
@@ -158,7 +161,9 @@ async function readColumns(executor: SqlExecutor, schemas: string[]) {
   const { rows } = await executor.query<ColumnRow>(
     `SELECT n.nspname AS "schema", c.relname AS "table", a.attname AS "column",
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS "type",
-            t.typname AS "typeName", NOT a.attnotnull AS "nullable"
+            t.typname AS "typeName", NOT a.attnotnull AS "nullable",
+            (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '')
+              AS "hasDefault"
        FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -186,6 +191,24 @@ async function readIndexes(executor: SqlExecutor, schemas: string[]) {
       WHERE n.nspname = ANY($1::text[])`,
     [schemas],
     "plan.readIndexes",
+  );
+  return rows;
+}
+
+/**
+ * Tables with an enabled BEFORE INSERT row trigger (`tgtype` bits: 1 row,
+ * 2 before, 4 insert), which may fill a column an insert leaves out.
+ */
+async function readInsertTriggers(executor: SqlExecutor, schemas: string[]) {
+  const { rows } = await executor.query<{ schema: string; table: string }>(
+    `SELECT DISTINCT n.nspname AS "schema", c.relname AS "table"
+       FROM pg_catalog.pg_trigger g
+       JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND NOT g.tgisinternal
+        AND g.tgenabled <> 'D' AND (g.tgtype & 7) = 7`,
+    [schemas],
+    "plan.readInsertTriggers",
   );
   return rows;
 }
@@ -221,6 +244,7 @@ function toColumn(row: ColumnRow): PhysicalColumn {
     pgType: row.type,
     typeName: row.typeName,
     nullable: row.nullable,
+    hasDefault: row.hasDefault,
   };
 }
 

@@ -21,6 +21,11 @@ export interface PhysicalTable {
   readonly indexes: ReadonlySet<string>;
   readonly foreignKeys: readonly PhysicalForeignKey[];
   readonly checks: ReadonlySet<string>;
+  /**
+   * True when an enabled BEFORE INSERT row trigger may fill columns the
+   * insert leaves out; never for a table planned from a snapshot.
+   */
+  readonly insertTrigger: boolean;
 }
 
 export interface PhysicalColumn {
@@ -33,6 +38,8 @@ export interface PhysicalColumn {
   /** `pg_type.typname` (`int8`, `_text`) for live columns; null otherwise. */
   readonly typeName: string | null;
   readonly nullable: boolean;
+  /** True when an insert that leaves the column out still fills it. */
+  readonly hasDefault: boolean;
 }
 
 export interface PhysicalForeignKey {
@@ -73,6 +80,7 @@ function physicalTableOf(
           pgType: column.pgType,
           typeName: null,
           nullable: column.nullable,
+          hasDefault: column.defaultSql !== null,
         },
       ]),
     ),
@@ -82,6 +90,7 @@ function physicalTableOf(
       return target === null ? [] : [target];
     }),
     checks: new Set(table.checks.map((check) => check.name)),
+    insertTrigger: false,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   findSchemaMismatches,
   type SchemaMismatch,
 } from "./find-schema-mismatches.js";
+import { findSchemaNotes, type SchemaNote } from "./find-schema-notes.js";
 import { findUnsafeAdditions } from "./find-unsafe-additions.js";
 import {
   describeMigrationProblem,
@@ -21,10 +22,15 @@ import { planAdditions } from "./plan-additions.js";
 export interface DatabasePlan {
   /** Additive DDL still to apply. */
   readonly statements: readonly DdlStatement[];
-  /** Columns whose type or nullability differ; never altered for you. */
+  /**
+   * Columns whose type or nullability differ, and extra columns that make
+   * every insert fail; never altered for you.
+   */
   readonly mismatches: readonly SchemaMismatch[];
   /** Pending additions that would fail on existing rows. */
   readonly problems: readonly MigrationProblem[];
+  /** Worth knowing, but no reason to act: they leave the exit code alone. */
+  readonly notes: readonly SchemaNote[];
   /**
    * 0 in sync, 1 when only additive DDL is pending, 2 when a person must
    * act (a mismatch, or an addition that cannot apply safely).
@@ -53,6 +59,7 @@ export async function planDatabase(
     : planned;
   const mismatches = findSchemaMismatches(live, manifest);
   const problems = findUnsafeAdditions(live, manifest);
+  const notes = findSchemaNotes(live, manifest);
 
   const exitCode =
     mismatches.length > 0 || problems.length > 0
@@ -60,14 +67,13 @@ export async function planDatabase(
       : statements.length > 0
         ? 1
         : 0;
-  return { statements, mismatches, problems, exitCode };
+  return { statements, mismatches, problems, notes, exitCode };
 }
 
 /** The plan as the `plan` command prints it. */
 export function renderDatabasePlan(plan: DatabasePlan): string {
-  if (plan.exitCode === 0) return "The database matches the schema.\n";
-
   const sections: string[] = [];
+  if (plan.exitCode === 0) sections.push("The database matches the schema.");
   if (plan.mismatches.length > 0) {
     sections.push(
       [
@@ -88,12 +94,23 @@ export function renderDatabasePlan(plan: DatabasePlan): string {
   }
   if (plan.statements.length > 0) {
     sections.push(
-      `Additive DDL still needed (${plan.statements.length} ${plan.statements.length === 1 ? "statement" : "statements"}):\n\n${renderDdl(plan.statements)}`,
+      `Additive DDL still needed (${plan.statements.length} ${plan.statements.length === 1 ? "statement" : "statements"}):\n\n${renderDdl(plan.statements).trimEnd()}`,
+    );
+  }
+  if (plan.notes.length > 0) {
+    sections.push(
+      [
+        "Notes (they do not change the exit code):",
+        ...plan.notes.map((note) => `  - ${note.message}`),
+      ].join("\n"),
     );
   }
   return `${sections.join("\n\n")}\n`;
 }
 
 function describeMismatch(mismatch: SchemaMismatch): string {
+  if (mismatch.aspect === "extra column") {
+    return `  - table ${mismatch.table}, column "${mismatch.column}" is not in the schema and is NOT NULL without a default, so every row Better Auth inserts fails (SQLSTATE 23502); give it a default, allow NULL, or drop it.`;
+  }
   return `  - table ${mismatch.table}, column "${mismatch.column}": expected ${mismatch.expected}, actual ${mismatch.actual} (${mismatch.aspect})`;
 }

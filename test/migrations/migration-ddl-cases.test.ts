@@ -126,6 +126,7 @@ describe("C09: schema-qualified, mixed-case and long identifiers", () => {
       statements: [],
       mismatches: [],
       problems: [],
+      notes: [],
       exitCode: 0,
     });
   });

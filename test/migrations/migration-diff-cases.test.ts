@@ -74,6 +74,7 @@ describe("C10: re-planning our own schema", () => {
       statements: [],
       mismatches: [],
       problems: [],
+      notes: [],
       exitCode: 0,
     });
     expect(renderDatabasePlan(plan)).toBe("The database matches the schema.\n");
@@ -117,6 +118,112 @@ describe("C10: re-planning our own schema", () => {
         )
         .map((row) => `${row.column} ${row.type}`),
     ).toEqual(["name character varying(255)", "emailVerified integer"]);
+  });
+});
+
+describe("hand changes plan must report", () => {
+  it("notes varchar(255) where the schema has text without changing the exit code (C10)", async () => {
+    const db = await freshDatabase("varchar_note");
+    await applyMigrationFiles(db.pool, generateMigrations({}).files);
+    await db.pool.query(
+      `ALTER TABLE "user" ALTER COLUMN name TYPE varchar(255)`,
+    );
+
+    const plan = await planLive(db, {});
+
+    expect(plan.mismatches).toEqual([]);
+    expect(plan.notes).toEqual([
+      {
+        table: '"user"',
+        column: "name",
+        message:
+          'table "user", column "name" is character varying(255) where the schema has text: values longer than 255 characters are refused.',
+      },
+    ]);
+    expect(plan.exitCode).toBe(0);
+    expect(renderDatabasePlan(plan)).toBe(
+      [
+        "The database matches the schema.",
+        "",
+        "Notes (they do not change the exit code):",
+        '  - table "user", column "name" is character varying(255) where the schema has text: values longer than 255 characters are refused.',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reports an extra NOT NULL column without a default as needing a person", async () => {
+    const db = await freshDatabase("extra_required");
+    await applyMigrationFiles(db.pool, generateMigrations({}).files);
+    await db.pool.query(`ALTER TABLE "user" ADD COLUMN "tenant" text NOT NULL`);
+
+    const plan = await planLive(db, {});
+
+    expect(plan.mismatches).toEqual([
+      {
+        table: '"user"',
+        column: "tenant",
+        aspect: "extra column",
+        expected: "absent, or NULL allowed, or a default",
+        actual: "NOT NULL without a default",
+      },
+    ]);
+    expect(plan.exitCode).toBe(2);
+    expect(renderDatabasePlan(plan)).toBe(
+      [
+        "Columns that differ from the schema (plan never alters them; write a migration by hand):",
+        '  - table "user", column "tenant" is not in the schema and is NOT NULL without a default, so every row Better Auth inserts fails (SQLSTATE 23502); give it a default, allow NULL, or drop it.',
+        "",
+      ].join("\n"),
+    );
+    await expect(
+      db.pool.query(
+        `INSERT INTO "user" (id, name, email, "createdAt", "updatedAt")
+         VALUES ('u1', 'Ann', 'ann@x.test', now(), now())`,
+      ),
+    ).rejects.toMatchObject({ code: "23502" });
+  });
+
+  it("accepts extra columns that fill themselves", async () => {
+    const db = await freshDatabase("extra_filled");
+    await applyMigrationFiles(db.pool, generateMigrations({}).files);
+    await db.pool.query(
+      `ALTER TABLE "user"
+         ADD COLUMN "note" text,
+         ADD COLUMN "tenant" text NOT NULL DEFAULT 'main',
+         ADD COLUMN "serial" integer NOT NULL GENERATED ALWAYS AS IDENTITY,
+         ADD COLUMN "lowerEmail" text NOT NULL
+           GENERATED ALWAYS AS (lower(email)) STORED`,
+    );
+
+    const plan = await planLive(db, {});
+
+    expect(plan).toMatchObject({ mismatches: [], notes: [], exitCode: 0 });
+  });
+
+  it("notes an extra NOT NULL column a BEFORE INSERT trigger may fill", async () => {
+    const db = await freshDatabase("extra_trigger");
+    await applyMigrationFiles(db.pool, generateMigrations({}).files);
+    await db.pool.query(
+      `ALTER TABLE "session" ADD COLUMN "tenant" text NOT NULL;
+       CREATE FUNCTION fill_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN NEW."tenant" := 'main'; RETURN NEW; END $$;
+       CREATE TRIGGER fill_tenant BEFORE INSERT ON "session"
+         FOR EACH ROW EXECUTE FUNCTION fill_tenant();`,
+    );
+
+    const plan = await planLive(db, {});
+
+    expect(plan.mismatches).toEqual([]);
+    expect(plan.notes).toEqual([
+      {
+        table: '"session"',
+        column: "tenant",
+        message:
+          'table "session", column "tenant" is not in the schema and is NOT NULL without a default; a BEFORE INSERT trigger on the table must fill it, or every row Better Auth inserts fails.',
+      },
+    ]);
+    expect(plan.exitCode).toBe(0);
   });
 });
 
