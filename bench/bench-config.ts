@@ -30,6 +30,12 @@ export interface BenchConfig {
    * jitter then drowns the differences between contestants.
    */
   readonly synchronousCommit: boolean;
+  /**
+   * Requests of getSession profiled per adapter contestant after the
+   * rounds, to split its CPU time between Better Auth, the adapter and the
+   * driver; 0 skips it.
+   */
+  readonly profileRequests: number;
   /** Print the SQL of one request per operation and contestant, time nothing. */
   readonly trace: boolean;
 }
@@ -56,6 +62,10 @@ export function readBenchConfig(env = process.env): BenchConfig {
       ? env.BENCH_GENERATE === "1"
       : env.BENCH_GENERATE !== "0",
     joins: readSwitch(env, "BENCH_JOINS"),
+    profileRequests:
+      env.BENCH_PROFILE === "0"
+        ? 0
+        : readInteger(env, "BENCH_PROFILE_REQUESTS", quick ? 500 : 3000),
     trace: env.BENCH_TRACE === "1",
     synchronousCommit: env.BENCH_SYNCHRONOUS_COMMIT === "on",
   };

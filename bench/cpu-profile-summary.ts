@@ -37,8 +37,12 @@ const OWNERS: readonly { readonly owner: string; readonly test: RegExp }[] = [
     owner: "pg driver",
     test: /\/(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z-]+)\//,
   },
-  { owner: "pg-auth-codegen", test: /\/work\/[^/]+\/(runtime|generated)\// },
-  { owner: "bench harness", test: /\/bench\// },
+  // This repository's files, wherever it is checked out.
+  {
+    owner: "pg-auth-codegen",
+    test: /^file:\/\/(?!.*node_modules).*\/(runtime|generated)\//,
+  },
+  { owner: "bench harness", test: /^file:\/\/(?!.*node_modules).*\/bench\// },
 ];
 
 /** CPU time by owner, and the hottest functions by self time. */
@@ -103,7 +107,7 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
     const frame = byId.get(id)!.callFrame;
     const file = frame.url
       .replace(/^.*node_modules\//, "")
-      .replace(/^file:\/\/\/work\/[^/]+\//, "");
+      .replace(/^file:\/\/.*\/(runtime|generated|bench)\//, "$1/");
     const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
     const entry = functions.get(name) ?? { owner: ownerOf(id), ms: 0 };
     entry.ms += ms;

@@ -21,18 +21,17 @@ import pg from "pg";
 import { readBenchConfig } from "./bench-config.js";
 import { createBenchDatabase } from "./bench-database.js";
 import { createBenchOptions } from "./bench-options.js";
-import type {
-  Contestant,
-  OperationName,
-  OperationRunner,
-} from "./contestant.js";
+import type { Contestant } from "./contestant.js";
 import { createKyselyContestant } from "./contestants/kysely-contestant.js";
 import { loadOurContestant } from "./contestants/our-contestant.js";
 import { createRawPgContestant } from "./contestants/raw-pg-contestant.js";
-import { summariseProfile, type CpuProfile } from "./cpu-profile-summary.js";
+import { summariseProfile } from "./cpu-profile-summary.js";
 import { BENCH_OPERATIONS } from "./operations.js";
+import {
+  profileOperation,
+  type OperationProfile,
+} from "./profile-operation.js";
 import { seedDatabase } from "./seed-database.js";
-import { seededRandom } from "./seeded-random.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -83,38 +82,18 @@ async function main(): Promise<void> {
     await session.post("Profiler.enable");
     await session.post("Profiler.setSamplingInterval", { interval: 100 });
 
+    const setup = {
+      session,
+      config,
+      admin,
+      secret: options.secret,
+      requests,
+      concurrency,
+    };
     for (const operation of operations) {
       for (const contestant of contestants) {
-        const run = contestant.operations[operation.name] as
-          OperationRunner<OperationName> | undefined;
-        if (run === undefined) continue;
-        const block = (label: string, count: number) => ({
-          admin,
-          count,
-          blockId: `${contestant.namespace}-${label}-${operation.name.toLowerCase()}`,
-          namespace: contestant.namespace,
-          random: seededRandom(`${label}|${operation.name}`),
-          users: config.users,
-          sessions: config.users * config.sessionsPerUser,
-          secret: options.secret,
-        });
-
-        const warm = block("warm", Math.min(1000, requests));
-        await runAll(run, await operation.prepare(warm), concurrency);
-        await operation.finish?.(warm);
-
-        const measured = block("profile", requests);
-        const inputs = await operation.prepare(measured);
-        const cpuBefore = process.cpuUsage();
-        const started = performance.now();
-        await session.post("Profiler.start");
-        await runAll(run, inputs, concurrency);
-        const { profile } = (await session.post("Profiler.stop")) as {
-          profile: CpuProfile;
-        };
-        const wallMs = performance.now() - started;
-        const cpu = process.cpuUsage(cpuBefore);
-        await operation.finish?.(measured);
+        const measured = await profileOperation(setup, contestant, operation);
+        if (measured === null) continue;
 
         if (out !== undefined) {
           await mkdir(out, { recursive: true });
@@ -123,14 +102,10 @@ async function main(): Promise<void> {
               out,
               `${operation.name}-${contestant.namespace}.cpuprofile`,
             ),
-            JSON.stringify(profile),
+            JSON.stringify(measured.profile),
           );
         }
-        report(operation.label, contestant.name, profile, {
-          requests,
-          wallMs,
-          cpuMs: (cpu.user + cpu.system) / 1000,
-        });
+        report(operation.label, contestant.name, measured);
       }
     }
   } finally {
@@ -149,15 +124,14 @@ async function main(): Promise<void> {
 function report(
   operation: string,
   contestant: string,
-  profile: CpuProfile,
-  run: { requests: number; wallMs: number; cpuMs: number },
+  measured: OperationProfile,
 ): void {
-  const summary = summariseProfile(profile);
+  const summary = summariseProfile(measured.profile);
   const perRequest = (ms: number) =>
-    `${((ms / run.requests) * 1000).toFixed(1)} µs`;
+    `${((ms / measured.requests) * 1000).toFixed(1)} µs`;
   const lines = [
     `## ${operation}: ${contestant}`,
-    `${run.requests} requests, wall ${run.wallMs.toFixed(0)} ms, process CPU ${perRequest(run.cpuMs)}/request`,
+    `${measured.requests} requests, wall ${measured.wallMs.toFixed(0)} ms, process CPU ${perRequest(measured.cpuMs)}/request`,
     "",
     ...summary.byOwner
       .filter((entry) => entry.owner !== "idle" && entry.owner !== "profiler")
@@ -175,22 +149,6 @@ function report(
     "",
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-async function runAll<Input>(
-  run: (input: Input) => Promise<unknown>,
-  inputs: readonly Input[],
-  concurrency: number,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const input = inputs[next]!;
-      next += 1;
-      await run(input);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 main().catch((error: unknown) => {

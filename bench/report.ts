@@ -1,4 +1,5 @@
 import type { BenchConfig } from "./bench-config.js";
+import { CPU_PARTS, type CpuBreakdown } from "./cpu-breakdown.js";
 import type { OperationName } from "./contestant.js";
 import type { GenerateTiming } from "./time-generate.js";
 import {
@@ -8,6 +9,13 @@ import {
   relativeSpread,
 } from "./measurements.js";
 import type { BenchOperation } from "./operations.js";
+
+/** The CPU profile of one operation, per contestant that runs Better Auth. */
+export interface CpuReport {
+  readonly operation: string;
+  readonly concurrency: number;
+  readonly breakdowns: readonly CpuBreakdown[];
+}
 
 /** Everything the report shows besides the measurements. */
 export interface ReportContext {
@@ -26,6 +34,8 @@ export interface ReportContext {
   readonly missing: readonly { name: string; reason: string }[];
   readonly operations: readonly BenchOperation[];
   readonly notes: readonly string[];
+  /** Null when the run skipped the profile (`BENCH_PROFILE=0`). */
+  readonly cpu: CpuReport | null;
   readonly generate: GenerateTiming | null;
   readonly totalSeconds: number;
 }
@@ -39,6 +49,7 @@ export function renderReport(
     ...renderHeader(context),
     ...renderThroughput(measurements, context),
     ...renderStatements(measurements, context),
+    ...renderCpu(context.cpu),
     ...renderGenerate(context.generate),
     ...renderNotes(context),
   ].join("\n");
@@ -134,6 +145,46 @@ function renderStatements(
     ...rows,
     "",
   ];
+}
+
+function renderCpu(cpu: CpuReport | null): string[] {
+  if (cpu === null || cpu.breakdowns.length === 0) return [];
+  const names = cpu.breakdowns.map((breakdown) => breakdown.contestant);
+  const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+  const rows = CPU_PARTS.map(
+    (part) =>
+      `| ${part} | ${cpu.breakdowns.map((b) => percent(b.shares[part])).join(" | ")} |`,
+  );
+  const cpuRow = `| process CPU per request | ${cpu.breakdowns
+    .map((b) => `${Math.round(b.cpuMicros).toLocaleString("en-US")} µs`)
+    .join(" | ")} |`;
+
+  return [
+    `## Where ${cpu.operation} spends its CPU`,
+    "",
+    `A CPU profile of ${cpu.breakdowns[0]!.requests.toLocaleString("en-US")} requests per contestant at ${cpu.concurrency} in flight, taken after the rounds. Each sample is charged to the innermost frame of a known package, so Node's internals (crypto, promises, sockets) count for whoever called them; shares are of the time the process was busy. "pg driver" includes the socket writes, which on this machine carry the kernel's loopback work.`,
+    "",
+    `| part | ${names.join(" | ")} |`,
+    `| --- | ${names.map(() => "---:").join(" | ")} |`,
+    ...rows,
+    cpuRow,
+    "",
+    ...cpu.breakdowns.map((b) => bound(b, cpu.operation)),
+    "",
+  ];
+}
+
+/**
+ * What the adapter's share allows: with an adapter that cost nothing the
+ * operation could be at most 1 / (1 - share) times faster, and only when
+ * the process's CPU is what limits it.
+ */
+function bound(breakdown: CpuBreakdown, operation: string): string {
+  const adapter =
+    breakdown.shares.adapter +
+    breakdown.shares["Better Auth's adapter factory"];
+  const betterAuth = breakdown.shares["Better Auth"];
+  return `- ${breakdown.contestant}: the adapter (with any factory around it) takes ${(adapter * 100).toFixed(0)}% of ${operation}'s CPU and Better Auth ${(betterAuth * 100).toFixed(0)}%; an adapter that cost nothing would make it at most ${(1 / (1 - adapter)).toFixed(2)}× as fast.`;
 }
 
 function renderGenerate(timing: GenerateTiming | null): string[] {

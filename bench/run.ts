@@ -12,6 +12,8 @@
 //                       (default: as auth-codegen.config.ts sets it)
 //   BENCH_GENERATE=0|1  skip or force timing `generate` (off in quick mode)
 //   BENCH_TRACE=1       print the SQL of one request per operation, no timing
+//   BENCH_PROFILE=0     skip the CPU profile of getSession after the rounds
+//   BENCH_PROFILE_REQUESTS  requests in that profile (3000, quick 500)
 //   BENCH_SYNCHRONOUS_COMMIT=on  wait for the WAL flush on every commit, as
 //                       production does (off by default: see bench-config)
 import { writeFile } from "node:fs/promises";
@@ -23,15 +25,20 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import * as prettier from "prettier";
 
-import { describeMachine, readBenchConfig } from "./bench-config.js";
+import {
+  describeMachine,
+  readBenchConfig,
+  type BenchConfig,
+} from "./bench-config.js";
 import { createBenchDatabase } from "./bench-database.js";
-import { createBenchOptions } from "./bench-options.js";
+import { createBenchOptions, type BenchOptions } from "./bench-options.js";
 import type { Contestant } from "./contestant.js";
+import { profileBreakdowns } from "./cpu-breakdown.js";
 import { createKyselyContestant } from "./contestants/kysely-contestant.js";
 import { loadOurContestant, OUR_NAME } from "./contestants/our-contestant.js";
 import { createRawPgContestant } from "./contestants/raw-pg-contestant.js";
 import { BENCH_OPERATIONS } from "./operations.js";
-import { renderReport } from "./report.js";
+import { renderReport, type CpuReport } from "./report.js";
 import { runRounds } from "./run-rounds.js";
 import { seedDatabase, seedRateLimitKeys } from "./seed-database.js";
 import { timeGenerate, type GenerateTiming } from "./time-generate.js";
@@ -39,6 +46,7 @@ import { traceStatements } from "./trace-statements.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const FLOOR = "raw pg";
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -98,6 +106,8 @@ async function main(): Promise<void> {
     });
     const loadAfter = os.loadavg();
 
+    const cpu = await profileGetSession(config, contestants, admin, options);
+
     const generate = await timeGenerateIfWanted(config.timeGenerate);
 
     const report = renderReport(measurements, {
@@ -109,7 +119,7 @@ async function main(): Promise<void> {
       loadBefore,
       loadAfter,
       cores: os.cpus().length,
-      floor: "raw pg",
+      floor: FLOOR,
       contestants: contestants.map((contestant) => contestant.name),
       missing:
         ours.contestant === null
@@ -129,6 +139,7 @@ async function main(): Promise<void> {
         ...contestants.flatMap((contestant) => contestant.notes),
         "Adapters are driven through Better Auth's `DBAdapter` with the calls Better Auth 1.7.6's internal adapter makes: delete session reads the row first (for delete hooks) and then deletes, find user by email passes an empty join, list sessions filters to active sessions.",
       ],
+      cpu,
       generate,
       totalSeconds: (performance.now() - started) / 1000,
     });
@@ -142,7 +153,14 @@ async function main(): Promise<void> {
     await writeFile(resultsPath, formatted);
     process.stdout.write(formatted);
   } finally {
-    for (const contestant of contestants) await contestant.close();
+    // pg's pool.end() resolves before its clients' sockets have closed, and
+    // the database's drop (WITH FORCE) may terminate them first: without a
+    // listener that is an uncaught 'error' event.
+    for (const contestant of contestants) {
+      contestant.counting.pool.on("error", () => {});
+      await contestant.close();
+    }
+    admin.on("error", () => {});
     await admin.end();
     await database.drop();
     log(`dropped database ${config.databaseName}`);
@@ -155,6 +173,34 @@ async function readServerVersion(admin: pg.Pool): Promise<string> {
             current_setting('synchronous_commit') AS commit`,
   );
   return `${rows[0]!.version}; synchronous_commit ${rows[0]!.commit} on the bench database`;
+}
+
+/**
+ * Where getSession's CPU time goes for each contestant that runs Better
+ * Auth, profiled at the highest level of requests in flight.
+ */
+async function profileGetSession(
+  config: BenchConfig,
+  contestants: readonly Contestant[],
+  admin: pg.Pool,
+  options: BenchOptions,
+): Promise<CpuReport | null> {
+  if (config.profileRequests === 0) return null;
+  const operation = BENCH_OPERATIONS.find(
+    (candidate) => candidate.name === "getSession",
+  )!;
+  const concurrency = Math.max(...config.concurrency);
+  log(`profiling ${operation.label}`);
+  const breakdowns = await profileBreakdowns({
+    contestants: contestants.filter((contestant) => contestant.name !== FLOOR),
+    operation,
+    config,
+    admin,
+    secret: options.secret,
+    requests: config.profileRequests,
+    concurrency,
+  });
+  return { operation: operation.label, concurrency, breakdowns };
 }
 
 async function timeGenerateIfWanted(
