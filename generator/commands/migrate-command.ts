@@ -63,8 +63,8 @@ export const migrateCommand: CliCommand = {
       applied.forEach((name) => output.log(`applied  ${name}`));
       output.log(
         applied.length === 0
-          ? `The database is up to date (${migrations.length} migrations).`
-          : `Applied ${applied.length} of ${migrations.length} migrations.`,
+          ? `The database is up to date (${countOf(migrations.length, "migration")}).`
+          : `Applied ${applied.length} of ${countOf(migrations.length, "migration")}.`,
       );
       return 0;
     } catch (error) {
@@ -80,3 +80,8 @@ export const migrateCommand: CliCommand = {
     }
   },
 };
+
+/** `1 migration`, `2 migrations`. */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

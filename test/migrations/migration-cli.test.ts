@@ -97,6 +97,7 @@ describe("the migration workflow through the CLI", () => {
       const generated = await generate();
       const refused = await migrate();
       const migrated = await migrate("--create-schema");
+      const again = await migrate();
       const planned = await plan();
 
       expect(generated.code).toBe(0);
@@ -110,7 +111,11 @@ describe("the migration workflow through the CLI", () => {
       });
       expect(migrated).toMatchObject({
         code: 0,
-        out: "applied  0001_init.sql\nApplied 1 of 1 migrations.",
+        out: "applied  0001_init.sql\nApplied 1 of 1 migration.",
+      });
+      expect(again).toMatchObject({
+        code: 0,
+        out: "The database is up to date (1 migration).",
       });
       expect(planned).toEqual({
         code: 0,
