@@ -104,7 +104,12 @@ export function compareMigrationNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function orderMigrations(migrations: readonly Migration[]): Migration[] {
+/**
+ * The migrations in the order they apply.
+ *
+ * @throws {MigrationError} when a name appears twice.
+ */
+export function orderMigrations(migrations: readonly Migration[]): Migration[] {
   const ordered = [...migrations].sort((a, b) =>
     compareMigrationNames(a.name, b.name),
   );

@@ -1,16 +1,25 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
+import type pg from "pg";
+
+import { baselineMigrations } from "../../runtime/baseline-migrations.js";
 import { DatabaseError } from "../../runtime/database-error.js";
 import { MigrationError } from "../../runtime/migration-error.js";
-import { runMigrations } from "../../runtime/run-migrations.js";
+import {
+  runMigrations,
+  type Migration,
+  type MigrationOptions,
+} from "../../runtime/run-migrations.js";
+import type { SchemaManifest } from "../../runtime/schema-manifest.js";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../load-config.js";
+import { baselineSchema, checkBaseline } from "../migrations/check-baseline.js";
 import { migrationsOf } from "../migrations/migration-files.js";
 import {
   MIGRATIONS_FOLDER,
   readMigrationFolder,
 } from "../migrations/read-migration-folder.js";
-import type { CliCommand } from "./cli-command.js";
+import type { CliCommand, CliOutput } from "./cli-command.js";
 import { connectDatabase } from "./connect-database.js";
 
 const HELP = `Usage: pg-auth-codegen migrate --database-url <url> [options]
@@ -24,6 +33,12 @@ which is rolled back, and refuses to run when an applied file changed.
 Options:
   --database-url <url>   The PostgreSQL server to migrate (required).
   --create-schema        Create the config's schema when it is missing.
+  --baseline             Adopt a database that already has the schema
+                         (made by Better Auth's own migrations, say) and
+                         no journal: record every file as applied without
+                         running it. Refused unless plan finds the
+                         database matching the schema the files create
+                         (<sqlDir>/migrations/snapshot.json).
   --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}).
   --help                 Show this help.
 `;
@@ -41,6 +56,7 @@ export const migrateCommand: CliCommand = {
       options: {
         "database-url": { type: "string" },
         "create-schema": { type: "boolean" },
+        baseline: { type: "boolean" },
         config: { type: "string" },
         help: { type: "boolean" },
       },
@@ -51,15 +67,26 @@ export const migrateCommand: CliCommand = {
     }
 
     const loaded = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
-    const folder = join(loaded.rootDir, loaded.sqlDir, MIGRATIONS_FOLDER);
-    const migrations = migrationsOf(readMigrationFolder(folder));
+    const dir = `${loaded.sqlDir}/${MIGRATIONS_FOLDER}`;
+    const files = readMigrationFolder(join(loaded.rootDir, dir));
+    const migrations = migrationsOf(files);
+    const baseline =
+      values.baseline === true ? baselineSchema(files, dir) : null;
+    const options = {
+      schema: loaded.config.schema,
+      createSchema: values["create-schema"] === true,
+    };
 
     const client = await connectDatabase(values["database-url"], "migrate");
     try {
-      const { applied } = await runMigrations(client, migrations, {
-        schema: loaded.config.schema,
-        createSchema: values["create-schema"] === true,
-      });
+      if (baseline !== null) {
+        return await runBaseline(client, migrations, options, {
+          manifest: baseline,
+          dir,
+          output,
+        });
+      }
+      const { applied } = await runMigrations(client, migrations, options);
       applied.forEach((name) => output.log(`applied  ${name}`));
       output.log(
         applied.length === 0
@@ -74,12 +101,47 @@ export const migrateCommand: CliCommand = {
         throw error;
       }
       output.error(`error: ${error.message}`);
+      if (baseline === null && alreadyExists(error)) {
+        output.error(BASELINE_HINT);
+      }
       return 1;
     } finally {
       await client.end();
     }
   },
 };
+
+const BASELINE_HINT =
+  "If the database got its auth tables before its first migrate (from Better Auth's own migrations, say), adopt it with migrate --baseline; see migrate --help.";
+
+/**
+ * A table or column the migration creates is already there (SQLSTATE
+ * 42P07, 42701): the typical first run on a database set up another way.
+ */
+function alreadyExists(error: MigrationError | DatabaseError): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return code === "42P07" || code === "42701";
+}
+
+async function runBaseline(
+  client: pg.Client,
+  migrations: readonly Migration[],
+  options: MigrationOptions,
+  baseline: { manifest: SchemaManifest; dir: string; output: CliOutput },
+): Promise<number> {
+  const { recorded } = await baselineMigrations(client, migrations, {
+    ...options,
+    verify: (executor) =>
+      checkBaseline(executor, baseline.manifest, baseline.dir),
+  });
+
+  recorded.forEach((name) => baseline.output.log(`recorded  ${name}`));
+  const one = recorded.length === 1;
+  baseline.output.log(
+    `Recorded ${countOf(recorded.length, "migration")} as applied without running ${one ? "it" : "them"}: the database already has the schema ${one ? "it creates" : "they create"}.`,
+  );
+  return 0;
+}
 
 /** `1 migration`, `2 migrations`. */
 function countOf(count: number, noun: string): string {
