@@ -1,3 +1,4 @@
+import { wasInterrupted } from "./clean-up-on-interrupt.js";
 import { CodegenError } from "./codegen-error.js";
 import type { CliCommand, CliOutput } from "./commands/cli-command.js";
 
@@ -40,7 +41,9 @@ export async function runCli(
   try {
     return await command.run(args, output);
   } catch (error) {
-    output.error(describeError(error, name));
+    // After Ctrl-C the work fails as its throwaway database is dropped;
+    // the signal handler exits with 130 or 143 once that is done.
+    if (!wasInterrupted()) output.error(describeError(error, name));
     return command.errorExitCode ?? 1;
   }
 }

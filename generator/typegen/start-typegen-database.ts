@@ -5,6 +5,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
 
 import { quoteIdentifier } from "../../runtime/quote-identifier.js";
+import { cleanUpOnInterrupt } from "../clean-up-on-interrupt.js";
 import { CodegenError } from "../codegen-error.js";
 import { bootPglite } from "./boot-pglite.js";
 import type { PgtypedDatabase } from "./pgtyped-internals.js";
@@ -108,11 +109,23 @@ async function createThrowawayDatabase(
 ): Promise<TypegenDatabase> {
   const url = parseUrl(databaseUrl);
   const name = `pg_auth_codegen_${randomBytes(6).toString("hex")}`;
-  try {
+  const created = withClient(url.href, (client) =>
+    client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
+  );
+  const drop = async () => {
+    // Ctrl-C may come while CREATE DATABASE runs: drop once it settled.
+    await created.catch(() => {});
     await withClient(url.href, (client) =>
-      client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
+      client.query(
+        `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`,
+      ),
     );
+  };
+  const release = cleanUpOnInterrupt(drop);
+  try {
+    await created;
   } catch (error) {
+    release();
     throw new CodegenError(
       `Could not create a throwaway database on ${url.host} for --database-url: ${(error as Error).message}`,
       "--database-url",
@@ -121,17 +134,18 @@ async function createThrowawayDatabase(
 
   const throwaway = new URL(url.href);
   throwaway.pathname = `/${name}`;
-  const drop = () =>
-    withClient(url.href, (client) =>
-      client.query(
-        `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`,
-      ),
-    );
+  const close = async () => {
+    try {
+      await drop();
+    } finally {
+      release();
+    }
+  };
 
   try {
     await withClient(throwaway.href, (client) => client.query(ddl));
   } catch (error) {
-    await drop();
+    await close();
     throw ddlError(error, url.host);
   }
 
@@ -145,9 +159,7 @@ async function createThrowawayDatabase(
         url.password === "" ? undefined : decodeURIComponent(url.password),
       dbName: name,
     },
-    close: async () => {
-      await drop();
-    },
+    close,
   };
 }
 
