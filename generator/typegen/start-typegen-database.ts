@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 
-import type { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
 
 import { quoteIdentifier } from "../../runtime/quote-identifier.js";
 import { cleanUpOnInterrupt } from "../clean-up-on-interrupt.js";
 import { CodegenError } from "../codegen-error.js";
-import { bootPglite } from "./boot-pglite.js";
 import type { PgtypedDatabase } from "./pgtyped-internals.js";
+import {
+  PgliteDdlError,
+  startPgliteHost,
+  type PgliteHost,
+} from "./pglite-host.js";
 
 /** A database holding the schema, for pgtyped to describe queries against. */
 export interface TypegenDatabase {
@@ -28,11 +30,12 @@ export interface PendingTypegenDatabase {
 }
 
 /**
- * Prepares an in-memory PGlite, served on a socket on 127.0.0.1 (a free
- * port), or, with a URL, a throwaway database created on that server when
- * opened and dropped on close. A throwaway database rather than a schema:
- * schema-qualified tables (`internal.users`) must not land in the server's
- * real schemas. PGlite starts booting at once (it takes seconds).
+ * Prepares an in-memory PGlite, on a thread of its own and served on a
+ * socket on 127.0.0.1 (a free port), or, with a URL, a throwaway database
+ * created on that server when opened and dropped on close. A throwaway
+ * database rather than a schema: schema-qualified tables (`internal.users`)
+ * must not land in the server's real schemas. PGlite starts booting at once
+ * (it takes seconds), beside the caller's work until `open`.
  *
  * `open` throws a CodegenError when the DDL fails or the server refuses.
  */
@@ -46,46 +49,24 @@ export function prepareTypegenDatabase(
     };
   }
 
-  const booting = bootPglite();
-  // Observed here so a failed boot is not an unhandled rejection while the
-  // config still loads; `open` awaits the same promise and sees the error.
-  booting.catch(() => {});
-  let closed = false;
-  const close = async () => {
-    const db = await booting.catch(() => null);
-    if (db === null || closed) return;
-    closed = true;
-    await db.close();
-  };
-
+  const host = startPgliteHost();
   return {
-    open: async (ddl) => openPglite(await booting, ddl, close),
-    discard: close,
+    open: (ddl) => openPglite(host, ddl),
+    discard: () => host.terminate(),
   };
 }
 
 async function openPglite(
-  db: PGlite,
+  host: PgliteHost,
   ddl: string,
-  closeDb: () => Promise<void>,
 ): Promise<TypegenDatabase> {
+  let port: number;
   try {
-    await db.exec(ddl);
+    port = await host.open(ddl);
   } catch (error) {
-    await closeDb();
-    throw ddlError(error, "PGlite");
+    await host.terminate();
+    throw error instanceof PgliteDdlError ? ddlError(error, "PGlite") : error;
   }
-
-  // pgtyped's CLI keeps one idle connection besides each worker's; even in
-  // process, leave room for two so a stray reconnect never hangs.
-  const server = new PGLiteSocketServer({
-    db,
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 2,
-  });
-  await server.start();
-  const port = Number(server.getServerConn().split(":").pop());
 
   return {
     label: "PGlite",
@@ -96,10 +77,7 @@ async function openPglite(
       password: undefined,
       dbName: "postgres",
     },
-    close: async () => {
-      await server.stop();
-      await closeDb();
-    },
+    close: () => host.close(),
   };
 }
 

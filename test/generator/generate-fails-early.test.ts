@@ -12,15 +12,15 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
 import { runCli } from "../../generator/cli.js";
-import { bootPglite } from "../../generator/typegen/boot-pglite.js";
+import { startPgliteHost } from "../../generator/typegen/pglite-host.js";
 
-// The real boot, watched: a refused run must never call it.
-vi.mock("../../generator/typegen/boot-pglite.js", async (importOriginal) => {
+// The real PGlite start, watched: a refused run must never call it.
+vi.mock("../../generator/typegen/pglite-host.js", async (importOriginal) => {
   const real =
     await importOriginal<
-      typeof import("../../generator/typegen/boot-pglite.js")
+      typeof import("../../generator/typegen/pglite-host.js")
     >();
-  return { bootPglite: vi.fn(real.bootPglite) };
+  return { ...real, startPgliteHost: vi.fn(real.startPgliteHost) };
 });
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -89,7 +89,7 @@ describe("generate before the database starts", () => {
         join(workDir, "config-2.ts"),
         config(`username: { type: "string", required: true }`),
       );
-      vi.mocked(bootPglite).mockClear();
+      vi.mocked(startPgliteHost).mockClear();
 
       const refused = await cli(
         "generate",
@@ -104,7 +104,7 @@ describe("generate before the database starts", () => {
       expect(refused.out).toMatch(/^plan queries +\d+ ms /m);
       expect(refused.out).not.toMatch(/^start database /m);
       expect(refused.out).not.toMatch(/^type queries /m);
-      expect(bootPglite).not.toHaveBeenCalled();
+      expect(startPgliteHost).not.toHaveBeenCalled();
       const after = await snapshotOf(workDir);
       after.delete("config-2.ts");
       expect(after).toEqual(before);
