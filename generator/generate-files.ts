@@ -1,5 +1,3 @@
-import { format } from "prettier";
-
 import type { SchemaManifest } from "../runtime/schema-manifest.js";
 import { planSchemaDdl } from "./ddl/plan-schema-ddl.js";
 import { renderDdl } from "./ddl/render-ddl.js";
@@ -10,10 +8,13 @@ import {
   type OutputKind,
 } from "./outputs/output-kind.js";
 import { OUTPUT_KINDS } from "./outputs/output-kinds.js";
+import { OutputFormatter } from "./output-formatter.js";
 import { renderQueryFiles } from "./outputs/sql-query-files.js";
+import { queryModuleFor } from "./outputs/typed-query-modules.js";
 import { planQueries } from "./queries/plan-queries.js";
 import { staticQueryOf } from "./queries/plan-static-queries.js";
 import { resolveSchema } from "./schema/resolve-schema.js";
+import type { TypegenDatabase } from "./typegen/start-typegen-database.js";
 
 export interface GenerateOptions {
   readonly configPath: string;
@@ -104,10 +105,13 @@ export async function generateFiles(
     () => renderKinds(early, { ...context, typedQueries: null }, rendered),
     () => `${rendered.size} files`,
   );
+  const formatter = new OutputFormatter();
   if (split !== -1) {
     const typedQueries = await typeQueries(
       context,
       options.databaseUrl ?? null,
+      formatter,
+      rendered,
       stage,
     );
     const late = kinds.slice(early.length);
@@ -121,7 +125,7 @@ export async function generateFiles(
 
   const files = await stage(
     "format",
-    () => formatFiles(rendered),
+    () => formatter.formatAll(rendered),
     () => "prettier",
   );
   return { loaded, files };
@@ -133,33 +137,58 @@ type StageRunner = ReturnType<typeof stageRunner>;
  * Starts the database (PGlite, or a throwaway database on `databaseUrl`),
  * closes it again here, also on failure, and types the SQL query files
  * with pgtyped. PGlite and pgtyped are loaded only now: a run that stops
- * earlier never pays for them.
+ * earlier never pays for them. PGlite boots on a thread of its own; until
+ * it is ready, this thread loads pgtyped and formats the files rendered so
+ * far. While pgtyped waits for PGlite, it formats each typed module.
  */
 async function typeQueries(
   context: Omit<OutputContext, "typedQueries" | "files">,
   databaseUrl: string | null,
+  formatter: OutputFormatter,
+  rendered: ReadonlyMap<string, string>,
   stage: StageRunner,
 ): Promise<Map<string, string>> {
   const { prepareTypegenDatabase } =
     await import("./typegen/start-typegen-database.js");
-  const { typeQueryFiles } = await import("./typegen/type-query-files.js");
-
-  const ddl = renderDdl(planSchemaDdl(withEveryTable(context.manifest)));
-  const database = await stage(
-    "start database",
-    () => prepareTypegenDatabase(databaseUrl).open(ddl),
-    (result) => result.label,
+  const pending = prepareTypegenDatabase(databaseUrl);
+  const opening = pending.open(
+    renderDdl(planSchemaDdl(withEveryTable(context.manifest))),
   );
+  // Awaited below, after the work that overlaps the boot; until then a
+  // rejection must not count as unhandled.
+  opening.catch(() => {});
 
+  let database: TypegenDatabase | null = null;
   try {
+    formatter.prefetch(rendered);
+    const { typeQueryFiles } = await import("./typegen/type-query-files.js");
+    const { loadPgtypedInternals } =
+      await import("./typegen/pgtyped-internals.js");
+    await loadPgtypedInternals();
+    database = await stage(
+      "start database",
+      () => opening,
+      (result) => result.label,
+    );
+
     const files = renderQueryFiles(context);
+    const connection = database.connection;
     return await stage(
       "type queries",
-      () => typeQueryFiles(files, database.connection),
+      () =>
+        typeQueryFiles(files, connection, (path, declarations) => {
+          const module = queryModuleFor(context, path, declarations);
+          formatter.prefetch([[module.path, module.contents]]);
+        }),
       () => `${files.length} files with pgtyped`,
     );
   } finally {
-    await database.close();
+    if (database !== null) {
+      await database.close();
+    } else {
+      void pending.discard();
+      void opening.then((opened) => opened.close()).catch(() => {});
+    }
   }
 }
 
@@ -197,26 +226,6 @@ function renderKinds(
       files.set(file.path, file.contents);
     }
   }
-}
-
-/**
- * TypeScript goes through the pinned prettier with fixed options (never a
- * project's own config) so the output is the same on every machine.
- */
-async function formatFiles(
-  files: ReadonlyMap<string, string>,
-): Promise<Map<string, string>> {
-  const formatted = new Map<string, string>();
-  for (const path of [...files.keys()].sort()) {
-    const text = files.get(path)!.replace(/\r\n/g, "\n");
-    formatted.set(
-      path,
-      path.endsWith(".ts")
-        ? await format(text, { parser: "typescript", printWidth: 80 })
-        : `${text.trimEnd()}\n`,
-    );
-  }
-  return formatted;
 }
 
 /** Runs pipeline stages, reporting each one's name, detail and time. */

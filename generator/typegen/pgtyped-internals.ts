@@ -99,8 +99,18 @@ function skipPgtypedTypescript(): void {
   register(`data:text/javascript,${encodeURIComponent(SKIP_TYPESCRIPT_HOOK)}`);
 }
 
-/** Loads the CLI's internal generator and type allocator. */
-export async function loadPgtypedInternals(): Promise<PgtypedInternals> {
+let loading: Promise<PgtypedInternals> | null = null;
+
+/**
+ * Loads the CLI's internal generator and type allocator, once per process:
+ * the pipeline loads them while PGlite boots, and typing reuses them.
+ */
+export function loadPgtypedInternals(): Promise<PgtypedInternals> {
+  loading ??= importPgtypedInternals();
+  return loading;
+}
+
+async function importPgtypedInternals(): Promise<PgtypedInternals> {
   const lib = findCliLib();
   skipPgtypedTypescript();
   const generator = await import(pathToFileURL(join(lib, "generator.js")).href);

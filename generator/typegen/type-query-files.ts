@@ -21,7 +21,8 @@ export interface SqlQueryFile {
  * Runs pgtyped's type inference over SQL files against a database that
  * holds the schema, and returns pgtyped's TypeScript for each file (keyed by
  * the SQL file's path), unformatted and without a header. Nothing touches
- * the disk. Uses one connection for all files.
+ * the disk. Uses one connection for all files. `onFile` hears of each file
+ * as soon as it is typed.
  *
  * @throws {CodegenError} naming the query and the file when Postgres rejects
  * a query, a result column has no name, pgtyped cannot parse the file, or a
@@ -30,6 +31,7 @@ export interface SqlQueryFile {
 export async function typeQueryFiles(
   files: readonly SqlQueryFile[],
   database: PgtypedDatabase,
+  onFile?: (path: string, typed: string) => void,
 ): Promise<Map<string, string>> {
   const pgtyped = await loadPgtypedInternals();
   const queue = new AsyncQueue();
@@ -38,7 +40,9 @@ export async function typeQueryFiles(
   try {
     const typed = new Map<string, string>();
     for (const file of files) {
-      typed.set(file.path, await typeFile(file, queue, pgtyped));
+      const declarations = await typeFile(file, queue, pgtyped);
+      typed.set(file.path, declarations);
+      onFile?.(file.path, declarations);
     }
     return typed;
   } finally {
