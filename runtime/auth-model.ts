@@ -2,6 +2,12 @@ import type { DBFieldAttribute } from "@better-auth/core/db";
 import type { CleanedWhere, Where } from "@better-auth/core/db/adapter";
 import { BetterAuthError } from "@better-auth/core/error";
 
+import {
+  encodeField,
+  isPromiseLike,
+  skipsUndefined,
+  toNumbers,
+} from "./auth-field-values.js";
 import type { IdFieldPolicy } from "./id-field-policy.js";
 
 type Row = Record<string, unknown>;
@@ -307,84 +313,4 @@ function outputValue(field: OutputField, value: unknown): unknown {
   return field.stringify && value !== undefined && value !== null
     ? String(value)
     : value;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}
-
-/**
- * One field's value for the database: dates parsed, the default or
- * `onUpdate` value applied, then `transform.input` (which may return a
- * promise).
- */
-function encodeField(
-  field: AuthField,
-  value: unknown,
-  action: "create" | "update",
-): unknown {
-  const prepared = withDefault(field, value, action);
-  const transform = field.attributes!.transform?.input;
-  return transform === undefined ? prepared : transform(prepared as never);
-}
-
-/**
- * The factory leaves out an undefined field unless something gives it a
- * value: on create a default or `transform.input`, on update `onUpdate`.
- */
-function skipsUndefined(
-  field: AuthField,
-  action: "create" | "update",
-): boolean {
-  const attributes = field.attributes!;
-  if (action === "update") return !attributes.onUpdate;
-  return attributes.defaultValue === undefined && !attributes.transform?.input;
-}
-
-/** Parses date strings, then applies `defaultValue` or `onUpdate`. */
-function withDefault(
-  field: AuthField,
-  value: unknown,
-  action: "create" | "update",
-): unknown {
-  const attributes = field.attributes!;
-  if (field.type === "date" && typeof value === "string") {
-    value = new Date(value);
-  }
-
-  if (action === "update") {
-    if (value === undefined && attributes.onUpdate !== undefined) {
-      const onUpdate: unknown = attributes.onUpdate;
-      return typeof onUpdate === "function" ? onUpdate() : onUpdate;
-    }
-    return value;
-  }
-
-  if (
-    (value === undefined || (attributes.required === true && value === null)) &&
-    attributes.defaultValue !== undefined
-  ) {
-    const defaultValue: unknown = attributes.defaultValue;
-    return typeof defaultValue === "function" ? defaultValue() : defaultValue;
-  }
-  return value;
-}
-
-/** Numeric strings (and arrays of only numeric strings) become numbers. */
-function toNumbers(value: unknown): unknown {
-  if (typeof value === "string" && value.trim() !== "") {
-    const parsed = Number(value);
-    return Number.isNaN(parsed) ? value : parsed;
-  }
-  if (Array.isArray(value)) {
-    const parsed = value.map((item) =>
-      typeof item === "string" && item.trim() !== "" ? Number(item) : NaN,
-    );
-    return parsed.every((item) => !Number.isNaN(item)) ? parsed : value;
-  }
-  return value;
 }

@@ -13,9 +13,9 @@ import {
   createWithSpan,
 } from "@better-auth/core/instrumentation";
 
-import type { AuthModel } from "./auth-model.js";
 import type { AuthSchema } from "./auth-schema.js";
 import type { AdapterEngine } from "./create-adapter-methods.js";
+import { createJoinedOutput, type SpanRunner } from "./joined-output.js";
 
 type Row = Record<string, unknown>;
 
@@ -66,11 +66,7 @@ export function createDbAdapter(
   const { options } = schema;
   const withSpan = createWithSpan(options);
   const logger = createLogger(options.logger);
-  const span = <T>(
-    operation: string,
-    model: AuthModel,
-    run: () => Promise<T>,
-  ): Promise<T> =>
+  const span: SpanRunner = (operation, model, run) =>
     withSpan(
       `db ${operation} ${model.name}`,
       {
@@ -80,68 +76,7 @@ export function createDbAdapter(
       run,
     );
 
-  /** The factory's output transform, joined models included. */
-  const shape = async (
-    model: AuthModel,
-    row: Row | null,
-    select: readonly string[] | undefined,
-    join: JoinConfig | undefined,
-  ): Promise<Row | null> => {
-    const output = await model.decode(row, select);
-    if (join === undefined || output === null) return output;
-
-    for (const [name, config] of Object.entries(join)) {
-      const key = config.modelKey ?? schema.model(name).key;
-      const joined = schema.model(key);
-      let related: unknown =
-        options.advanced?.database?.joins && name in row!
-          ? row![name]
-          : await fetchJoined(model, output, name, config);
-
-      const oneToOne = config.relation === "one-to-one";
-      if (related === undefined || related === null)
-        related = oneToOne ? null : [];
-      if (!oneToOne && !Array.isArray(related)) related = [related];
-      const items = Array.isArray(related) ? related : [related];
-      const shaped: (Row | null)[] = [];
-      for (const item of items) shaped.push(await joined.decode(item as Row));
-      output[key] = (oneToOne ? shaped[0] : shaped) ?? null;
-    }
-    return output;
-  };
-
-  /** Joins without native support: one query per joined model and row. */
-  const fetchJoined = async (
-    base: AuthModel,
-    output: Row,
-    name: string,
-    config: JoinConfig[string],
-  ): Promise<unknown> => {
-    const joined = schema.model(config.modelKey ?? name);
-    const value = output[base.field(config.on.from).key];
-    if (value === null || value === undefined) {
-      return config.relation === "one-to-one" ? null : [];
-    }
-
-    const where = joined.cleanWhere([
-      { field: config.on.to, value: value as never, operator: "eq" },
-    ])!;
-    const target = { model: joined.name, modelKey: joined.key, where };
-    try {
-      if (config.relation === "one-to-one") {
-        return await span("findOne", joined, () => engine.findOne(target));
-      }
-      const limit =
-        config.limit ?? options.advanced?.database?.defaultFindManyLimit ?? 100;
-      return await span("findMany", joined, () =>
-        engine.findMany({ ...target, limit }),
-      );
-    } catch (error) {
-      // The factory logs the where values too; ours never logs values.
-      logger.error(`Failed to query fallback join for model ${joined.name}.`);
-      throw error;
-    }
-  };
+  const shape = createJoinedOutput({ schema, engine, span, logger });
 
   /** Whether the adapter gets the join or the factory's fallback runs. */
   const nativeJoin = (join: JoinConfig | undefined) =>
