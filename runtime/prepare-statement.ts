@@ -44,7 +44,11 @@ export function cachedStatement(
   };
 }
 
-/** Compiles a statement and keeps it for later calls of the same shape. */
+/**
+ * Compiles a statement and keeps it for later calls of the same shape.
+ *
+ * @throws whatever `compile` throws (an `InvalidQueryError`).
+ */
 export function compileAndKeep(
   context: AdapterContext,
   key: string | null,
@@ -59,7 +63,12 @@ export function compileAndKeep(
   return { name, text: compiled.text, values: compiled.values };
 }
 
-/** Like `compileAndKeep` after planning `where`; null when it cannot match. */
+/**
+ * Like `compileAndKeep` after planning `where`; null when it cannot match.
+ *
+ * @throws {InvalidQueryError} for an unknown column or operator, or what
+ * `compile` throws.
+ */
 export function compileWhere(
   context: AdapterContext,
   key: string | null,
@@ -75,7 +84,12 @@ export function compileWhere(
   );
 }
 
-/** A count through a generated static query when one fits, compiled otherwise. */
+/**
+ * A count through a generated static query when one fits, compiled
+ * otherwise; null when `where` cannot match.
+ *
+ * @throws {InvalidQueryError} for an unknown column or operator.
+ */
 export function prepareCount(
   context: AdapterContext,
   key: string | null,
@@ -114,6 +128,8 @@ export function prepareCount(
 /**
  * The cache key of a statement over `where` (and the columns it writes),
  * or null when its SQL depends on the values.
+ *
+ * @throws {InvalidQueryError} for a column the table does not have.
  */
 export function mutationKey(
   operation: string,
@@ -129,6 +145,9 @@ export function mutationKey(
 /**
  * `incrementOne`'s key; each increment is checked (numeric column, finite
  * delta) on every call, cached or not.
+ *
+ * @throws {InvalidQueryError} for an unknown column, a non-numeric one to
+ * increment, or a delta that is not a finite number.
  */
 export function incrementKey(
   table: CatalogTable,
