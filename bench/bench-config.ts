@@ -8,8 +8,10 @@ export interface BenchConfig {
   readonly quick: boolean;
   /** Measured rounds, after one calibration round that is not counted. */
   readonly rounds: number;
-  /** The target length of one measured block, in milliseconds. */
+  /** The target time of one contestant's turn in a cell, in milliseconds. */
   readonly blockMs: number;
+  /** Blocks a turn is cut into, taken in alternation with the others'. */
+  readonly slices: number;
   /** Requests in flight, one row of the table per level. */
   readonly concurrency: readonly number[];
   /** `max` of every contestant's `pg.Pool`. */
@@ -52,6 +54,7 @@ export function readBenchConfig(env = process.env): BenchConfig {
     quick,
     rounds: readInteger(env, "BENCH_ROUNDS", quick ? 2 : 6),
     blockMs: readInteger(env, "BENCH_BLOCK_MS", quick ? 120 : 400),
+    slices: readInteger(env, "BENCH_SLICES", quick ? 2 : 4),
     concurrency: readList(env, "BENCH_CONCURRENCY", [1, 16]),
     poolSize: readInteger(env, "BENCH_POOL_SIZE", 10),
     users: 10_000,

@@ -77,7 +77,7 @@ function renderHeader(context: ReportContext): string[] {
     `| Node | ${context.nodeVersion} |`,
     `| PostgreSQL | ${context.postgresVersion} (same machine, over TCP on 127.0.0.1) |`,
     `| data | ${config.users.toLocaleString("en-US")} users, ${(config.users * config.sessionsPerUser).toLocaleString("en-US")} sessions |`,
-    `| rounds | ${config.rounds} counted after 1 calibration round; blocks of about ${config.blockMs} ms |`,
+    `| rounds | ${config.rounds} counted after 1 calibration round; each turn about ${config.blockMs} ms, in ${config.slices} alternating blocks |`,
     `| pool | \`pg.Pool\` with max ${config.poolSize} per contestant |`,
     `| load average (1, 5, 15 min) | before ${formatLoad(context.loadBefore)}; after ${formatLoad(context.loadAfter)} on ${context.cores} cores |`,
     `| total time | ${context.totalSeconds.toFixed(0)} s |`,

@@ -28,11 +28,15 @@ export interface RoundsPlan {
  * round, the contestants take turns on each operation and level before the
  * next one starts, in an order that rotates every round: a burst of noise
  * from the rest of the machine lands on all of them alike, and none always
- * runs first on a warm cache.
+ * runs first on a warm cache. Each turn is cut into `slices` blocks taken
+ * in alternation (A B C A B C ...), and a round's rate is each
+ * contestant's requests over its blocks' time: a load spike from the rest
+ * of the machine then lands on one short slice of each contestant instead
+ * of on one contestant's whole turn.
  *
  * A block is a fixed number of requests, sized from the contestant's
- * previous block to last about `blockMs`, so that its inputs (and the rows
- * a delete consumes) can be prepared before the clock starts.
+ * previous block to last about `blockMs / slices`, so that its inputs (and
+ * the rows a delete consumes) can be prepared before the clock starts.
  */
 export async function runRounds(plan: RoundsPlan): Promise<Measurements> {
   const measurements = new Measurements();
@@ -43,14 +47,21 @@ export async function runRounds(plan: RoundsPlan): Promise<Measurements> {
     for (const [index, operation] of plan.operations.entries()) {
       for (const concurrency of plan.config.concurrency) {
         const order = rotate(plan.contestants, round + index);
-        for (const contestant of order) {
-          await runCell(plan, measurements, blockSizes, {
-            round,
-            operation,
-            concurrency,
-            contestant,
-          });
+        const totals = new Map<Contestant, BlockResult>();
+        for (let slice = 0; slice < plan.config.slices; slice += 1) {
+          for (const contestant of order) {
+            const result = await runSlice(plan, blockSizes, {
+              round,
+              slice,
+              operation,
+              concurrency,
+              contestant,
+            });
+            if (result !== null)
+              totals.set(contestant, add(totals, contestant, result));
+          }
         }
+        if (round > 0) record(measurements, operation, concurrency, totals);
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -64,23 +75,35 @@ export async function runRounds(plan: RoundsPlan): Promise<Measurements> {
   return measurements;
 }
 
-interface CellPosition {
+interface SlicePosition {
   readonly round: number;
+  readonly slice: number;
   readonly operation: BenchOperation;
   readonly concurrency: number;
   readonly contestant: Contestant;
 }
 
-async function runCell(
+/** Requests, milliseconds and statements of one block or of a sum of them. */
+interface BlockResult {
+  readonly count: number;
+  readonly elapsedMs: number;
+  readonly statements: number;
+}
+
+/**
+ * Runs one slice of a cell: a block sized from the contestant's previous
+ * one, with its inputs prepared and its rows cleaned up off the clock.
+ * Null when the contestant does not serve the operation.
+ */
+async function runSlice(
   plan: RoundsPlan,
-  measurements: Measurements,
   blockSizes: Map<string, number>,
-  position: CellPosition,
-): Promise<void> {
-  const { round, operation, concurrency, contestant } = position;
+  position: SlicePosition,
+): Promise<BlockResult | null> {
+  const { round, slice, operation, concurrency, contestant } = position;
   const run = contestant.operations[operation.name] as
     OperationRunner<OperationName> | undefined;
-  if (run === undefined) return;
+  if (run === undefined) return null;
 
   const sizeKey = `${operation.name}|${concurrency}|${contestant.name}`;
   const count = blockSizes.get(sizeKey) ?? Math.max(20, 10 * concurrency);
@@ -88,9 +111,9 @@ async function runCell(
     admin: plan.admin,
     count,
     // Lowercase: emails built from it are stored lowercased.
-    blockId: `${contestant.namespace}-${round}-${operation.name.toLowerCase()}-${concurrency}`,
+    blockId: `${contestant.namespace}-${round}-${slice}-${operation.name.toLowerCase()}-${concurrency}`,
     namespace: contestant.namespace,
-    random: seededRandom(`${round}|${operation.name}|${concurrency}`),
+    random: seededRandom(`${round}|${slice}|${operation.name}|${concurrency}`),
     users: plan.config.users,
     sessions: plan.config.users * plan.config.sessionsPerUser,
     secret: plan.secret,
@@ -109,15 +132,45 @@ async function runCell(
   await operation.finish?.(block);
 
   // Every block resizes the next one: the calibration round runs cold and
-  // short, and would leave blocks far below `blockMs` if it alone decided.
+  // short, and would leave blocks far below their target if it alone
+  // decided.
   const rate = (count / elapsedMs) * 1000;
-  blockSizes.set(sizeKey, blockSize(rate, plan.config.blockMs, concurrency));
-  if (round === 0) return;
+  const sliceMs = plan.config.blockMs / plan.config.slices;
+  blockSizes.set(sizeKey, blockSize(rate, sliceMs, concurrency));
+  return { count, elapsedMs, statements };
+}
 
-  const cell = measurements.cell(operation.name, concurrency, contestant.name);
-  cell.rates.push(rate);
-  cell.ops += count;
-  cell.statements += statements;
+function add(
+  totals: ReadonlyMap<Contestant, BlockResult>,
+  contestant: Contestant,
+  result: BlockResult,
+): BlockResult {
+  const sum = totals.get(contestant);
+  if (sum === undefined) return result;
+  return {
+    count: sum.count + result.count,
+    elapsedMs: sum.elapsedMs + result.elapsedMs,
+    statements: sum.statements + result.statements,
+  };
+}
+
+/** One counted round of a cell: each contestant's rate over its slices. */
+function record(
+  measurements: Measurements,
+  operation: BenchOperation,
+  concurrency: number,
+  totals: ReadonlyMap<Contestant, BlockResult>,
+): void {
+  for (const [contestant, total] of totals) {
+    const cell = measurements.cell(
+      operation.name,
+      concurrency,
+      contestant.name,
+    );
+    cell.rates.push((total.count / total.elapsedMs) * 1000);
+    cell.ops += total.count;
+    cell.statements += total.statements;
+  }
 }
 
 /**

@@ -5,7 +5,10 @@
 //                       bench creates `pgac_bench` there and drops it after
 //   BENCH_QUICK=1       smoke run of about 20 s (2 short rounds)
 //   BENCH_ROUNDS        counted rounds (default 5, quick 2)
-//   BENCH_BLOCK_MS      target length of one measured block (400, quick 120)
+//   BENCH_BLOCK_MS      target time of one contestant's turn in a cell
+//                       (400, quick 120)
+//   BENCH_SLICES        blocks a turn is cut into, alternating between the
+//                       contestants (4, quick 2)
 //   BENCH_CONCURRENCY   requests in flight, comma-separated (default 1,16)
 //   BENCH_POOL_SIZE     max of every contestant's pg.Pool (default 10)
 //   BENCH_JOINS=1|0     Better Auth's advanced.database.joins on or off
