@@ -90,7 +90,7 @@ describeThroughPgBouncer("migrations through PgBouncer", (bouncerUrl) => {
 
       expect(output.error).not.toHaveBeenCalled();
       expect(output.log).toHaveBeenLastCalledWith(
-        `Applied ${names.length} of ${names.length} migrations.`,
+        `Applied ${names.length} of ${names.length} ${migrationWord(names)}.`,
       );
       expect(await journal(database)).toEqual(names);
     });
@@ -99,8 +99,13 @@ describeThroughPgBouncer("migrations through PgBouncer", (bouncerUrl) => {
       expect(await runMigrate()).toBe(0);
 
       expect(output.log).toHaveBeenLastCalledWith(
-        `The database is up to date (${names.length} migrations).`,
+        `The database is up to date (${names.length} ${migrationWord(names)}).`,
       );
     });
   });
 });
+
+/** The CLI's word for a count of files: "1 migration", "2 migrations". */
+function migrationWord(names: readonly string[]): string {
+  return names.length === 1 ? "migration" : "migrations";
+}
