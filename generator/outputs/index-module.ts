@@ -1,5 +1,5 @@
 import { camelCase } from "camel-case";
-import { parsers } from "prettier/plugins/typescript";
+import { Node, Project } from "ts-morph";
 
 import { renderTemplate } from "../templates/render-template.js";
 import {
@@ -62,115 +62,25 @@ interface ExportedNames {
  * Reads a module's exports from its syntax. Types are re-exported with
  * `export type`: under `isolatedModules` a plain re-export of an interface
  * is an error, because a single-file compiler cannot tell it is a type.
- *
- * The parser is the TypeScript parser of the pinned prettier, which the
- * pipeline loads anyway to format: a full compiler (ts-morph, or pgtyped's
- * TypeScript) takes most of a second just to load, for a handful of
- * modules we wrote ourselves.
- *
- * @throws {Error} for an export this reading cannot attribute (a re-export
- * from another module): a template change that needs one must extend it.
  */
 function exportedNames(path: string, contents: string): ExportedNames {
-  const statements = parseModule(path, contents);
-  const typeOnly = typeOnlyDeclarations(statements);
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    skipLoadingLibFiles: true,
+  });
+  const file = project.createSourceFile(path, contents);
   const values: string[] = [];
   const types: string[] = [];
 
-  for (const statement of statements) {
-    for (const { name, isType } of exportsOf(statement, typeOnly, path)) {
-      (isType ? types : values).push(name);
-    }
+  for (const [name, declarations] of file.getExportedDeclarations()) {
+    const typeOnly = declarations.every(
+      (declaration) =>
+        Node.isInterfaceDeclaration(declaration) ||
+        Node.isTypeAliasDeclaration(declaration),
+    );
+    (typeOnly ? types : values).push(name);
   }
   return { values: values.sort(), types: types.sort() };
-}
-
-/** The parts of typescript-estree's nodes read here. */
-interface EstreeNode {
-  readonly type: string;
-  readonly id?: { readonly name: string } | null;
-  readonly declaration?: EstreeNode | null;
-  readonly declarations?: readonly { readonly id: { readonly name: string } }[];
-  readonly specifiers?: readonly {
-    readonly local: { readonly name: string };
-    readonly exported: { readonly name: string };
-    readonly exportKind?: string;
-  }[];
-  readonly source?: unknown;
-  readonly exportKind?: string;
-}
-
-const TYPE_DECLARATIONS = new Set([
-  "TSInterfaceDeclaration",
-  "TSTypeAliasDeclaration",
-]);
-
-function parseModule(path: string, contents: string): readonly EstreeNode[] {
-  const program = parsers.typescript.parse(contents, {
-    filepath: path,
-  } as Parameters<typeof parsers.typescript.parse>[1]) as unknown;
-  if (program instanceof Promise) {
-    throw new Error(
-      "prettier's TypeScript parser answered asynchronously; the index module needs it synchronous.",
-    );
-  }
-  return (program as { body: readonly EstreeNode[] }).body;
-}
-
-/** Top-level names declared only as interfaces or type aliases. */
-function typeOnlyDeclarations(
-  statements: readonly EstreeNode[],
-): ReadonlySet<string> {
-  const types = new Set<string>();
-  const values = new Set<string>();
-  for (const statement of statements) {
-    const declaration = statement.declaration ?? statement;
-    for (const name of declaredNames(declaration)) {
-      (TYPE_DECLARATIONS.has(declaration.type) ? types : values).add(name);
-    }
-  }
-  return new Set([...types].filter((name) => !values.has(name)));
-}
-
-function declaredNames(declaration: EstreeNode): string[] {
-  if (declaration.declarations !== undefined) {
-    return declaration.declarations.map((declarator) => declarator.id.name);
-  }
-  return declaration.id ? [declaration.id.name] : [];
-}
-
-function exportsOf(
-  statement: EstreeNode,
-  typeOnly: ReadonlySet<string>,
-  path: string,
-): { name: string; isType: boolean }[] {
-  if (statement.type === "ExportDefaultDeclaration") {
-    return [{ name: "default", isType: false }];
-  }
-  const isExport =
-    statement.type === "ExportNamedDeclaration" ||
-    statement.type === "ExportAllDeclaration";
-  if (!isExport) return [];
-  if (statement.source) {
-    throw new Error(
-      `${path} re-exports another module; the index module reads only what a module declares itself.`,
-    );
-  }
-
-  if (statement.declaration) {
-    const isType = TYPE_DECLARATIONS.has(statement.declaration.type);
-    return declaredNames(statement.declaration).map((name) => ({
-      name,
-      isType,
-    }));
-  }
-  return (statement.specifiers ?? []).map((specifier) => ({
-    name: specifier.exported.name,
-    isType:
-      statement.exportKind === "type" ||
-      specifier.exportKind === "type" ||
-      typeOnly.has(specifier.local.name),
-  }));
 }
 
 function joinNames(names: ExportedNames) {
