@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 
+import { format } from "prettier";
 import { describe, expect, it } from "vitest";
 
 import { renderStatementTable } from "./statement-counts.js";
@@ -11,6 +12,8 @@ describe("the README's statements per flow", () => {
       "utf8",
     );
 
-    expect(readme).toContain(renderStatementTable());
+    // CI runs prettier over the README, which pads table columns.
+    const table = await format(renderStatementTable(), { parser: "markdown" });
+    expect(readme).toContain(table.trim());
   });
 });
