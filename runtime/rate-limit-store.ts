@@ -162,8 +162,10 @@ export function createRateLimitStore(
   };
 
   const deleteExpired = async (deleteOptions: DeleteExpiredOptions) => {
-    const limit = deleteOptions.limit ?? DEFAULT_DELETE_LIMIT;
-    checkDeleteOptions(deleteOptions.olderThanSeconds, limit);
+    // Untyped callers may pass nothing; say what is missing instead of
+    // failing on a property read.
+    const limit = deleteOptions?.limit ?? DEFAULT_DELETE_LIMIT;
+    checkDeleteOptions(deleteOptions?.olderThanSeconds, limit);
     try {
       return await runDeleteExpired(
         connection,
@@ -268,8 +270,15 @@ function checkRule(rule: RateLimitRule): void {
   }
 }
 
-function checkDeleteOptions(olderThanSeconds: number, limit: number): void {
-  if (!Number.isFinite(olderThanSeconds) || olderThanSeconds < 0) {
+function checkDeleteOptions(
+  olderThanSeconds: number | undefined,
+  limit: number,
+): void {
+  if (
+    olderThanSeconds === undefined ||
+    !Number.isFinite(olderThanSeconds) ||
+    olderThanSeconds < 0
+  ) {
     throw new RangeError(
       "deleteExpired needs olderThanSeconds to be a finite number of seconds, zero or more.",
     );

@@ -581,6 +581,17 @@ describe("createRateLimitStore on a pool", () => {
       store.consume("bad-rule", { window: Number.NaN, max: 3 }),
     ).rejects.toBeInstanceOf(RangeError);
   });
+
+  it("says what is missing when deleteExpired gets no options", async () => {
+    const store = storeAt({ now: JAN_1_2026 });
+    const untyped = store.deleteExpired as (options?: unknown) => unknown;
+
+    await expect(untyped()).rejects.toThrow(
+      new RangeError(
+        "deleteExpired needs olderThanSeconds to be a finite number of seconds, zero or more.",
+      ),
+    );
+  });
 });
 
 describe("createRateLimitStore on a single pg.Client", () => {
