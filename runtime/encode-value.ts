@@ -1,3 +1,4 @@
+import { InvalidQueryError } from "./invalid-query-error.js";
 import type { ColumnManifest } from "./schema-manifest.js";
 
 /**
@@ -6,11 +7,55 @@ import type { ColumnManifest } from "./schema-manifest.js";
  * braces, quotes and the string "NULL" survive) and objects as JSON; a
  * jsonb column therefore needs explicit JSON text, or a JS array would be
  * sent as an array literal and a JS string as bare text, both invalid JSON.
+ *
+ * @throws {InvalidQueryError} naming the field (never the value) for values
+ * Postgres would reject with a bare SQLSTATE: a NUL character in text, an
+ * invalid Date, a non-finite number, JSON that cannot be serialised.
  */
 export function encodeValue(column: ColumnManifest, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (column.kind === "json") return JSON.stringify(value);
+  if (column.kind === "json") return encodeJson(column, value);
+  checkStorable(column, value);
   return value;
+}
+
+/** The reasons Postgres refuses a value, found before it is sent. */
+function checkStorable(column: ColumnManifest, value: unknown): void {
+  if (typeof value === "string") {
+    // PostgreSQL text cannot hold U+0000 (22021), whatever the encoding.
+    if (value.includes("\u0000")) refuse(column, "contains a NUL character");
+  } else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) refuse(column, "is an invalid Date");
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) refuse(column, "is not a finite number");
+  } else if (Array.isArray(value)) {
+    for (const element of value) {
+      if (element !== null && element !== undefined) {
+        checkStorable(column, element);
+      }
+    }
+  }
+}
+
+/** `\u0000` in JSON text, unless its backslash is itself escaped. */
+const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+function encodeJson(column: ColumnManifest, value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    refuse(column, "cannot be serialised as JSON (a cycle or a BigInt)");
+  }
+  // jsonb refuses the escaped NUL as well (22P05).
+  if (ESCAPED_NUL.test(text)) refuse(column, "contains a NUL character");
+  return text;
+}
+
+function refuse(column: ColumnManifest, reason: string): never {
+  throw new InvalidQueryError(
+    `The value for field "${column.field}" (column "${column.column}") ${reason}, which PostgreSQL cannot store.`,
+  );
 }
 
 const UUID_PATTERN =
