@@ -7,12 +7,13 @@ import type {
 } from "@better-auth/core/db/adapter";
 
 import type { QueryLog } from "../runtime/create-adapter-methods.js";
+import { createPgAdapter } from "../runtime/create-pg-adapter.js";
+import type { SchemaManifest } from "../runtime/schema-manifest.js";
 import {
   connectionFor,
-  createPgAdapter,
-} from "../runtime/create-pg-adapter.js";
-import type { SchemaManifest } from "../runtime/schema-manifest.js";
-import type { PgDatabase, SqlConnection } from "../runtime/sql-connection.js";
+  type PgDatabase,
+  type SqlConnection,
+} from "../runtime/sql-connection.js";
 import { planSchemaDdl } from "./ddl/plan-schema-ddl.js";
 import { renderDdl } from "./ddl/render-ddl.js";
 import { planStaticQueries } from "./queries/plan-static-queries.js";

@@ -13,6 +13,7 @@ import {
   type MigrationOptions,
 } from "./run-migrations.js";
 import {
+  connectionFor,
   SqlConnection,
   type PgDatabase,
   type SqlExecutor,
@@ -51,8 +52,7 @@ export async function baselineMigrations(
   migrations: readonly Migration[],
   options: BaselineOptions,
 ): Promise<BaselineResult> {
-  const connection =
-    database instanceof SqlConnection ? database : new SqlConnection(database);
+  const connection = connectionFor(database);
   const ordered = orderMigrations(migrations);
 
   return connection.transaction(async (executor) => {

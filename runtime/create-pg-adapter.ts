@@ -16,7 +16,11 @@ import {
 import { createDbAdapter } from "./create-db-adapter.js";
 import { schemaCatalogFor } from "./schema-catalog.js";
 import type { SchemaManifest } from "./schema-manifest.js";
-import { SqlConnection, type PgDatabase } from "./sql-connection.js";
+import {
+  connectionFor,
+  SqlConnection,
+  type PgDatabase,
+} from "./sql-connection.js";
 import { StatementCache } from "./statement-cache.js";
 import type { StaticQuery } from "./static-query.js";
 import { StaticQueryIndex } from "./static-query-index.js";
@@ -179,26 +183,6 @@ function ignoreUnmanagedReferences(
       }
     }
   }
-}
-
-const connections = new WeakMap<object, SqlConnection>();
-
-/**
- * One SqlConnection per pool or client, shared by every adapter built on
- * it: a single client's gate only protects callers that share it, and a
- * transaction is recognised by its connection, so an adapter rebuilt inside
- * a transaction (Better Auth does so per options object) still joins it.
- */
-export function connectionFor(
-  database: PgDatabase | SqlConnection,
-): SqlConnection {
-  if (database instanceof SqlConnection) return database;
-  let connection = connections.get(database);
-  if (connection === undefined) {
-    connection = new SqlConnection(database);
-    connections.set(database, connection);
-  }
-  return connection;
 }
 
 /**

@@ -12,7 +12,6 @@ export {
 } from "./database-error.js";
 export {
   ADAPTER_ID,
-  connectionFor,
   createPgAdapter,
   type PgAdapterConfig,
   type PgAdapterOptions,
@@ -63,6 +62,7 @@ export {
   type MigrationResult,
 } from "./run-migrations.js";
 export {
+  connectionFor,
   SqlConnection,
   type PgClientLike,
   type PgDatabase,

@@ -6,8 +6,12 @@ import {
   type RateLimitSql,
 } from "./rate-limit-sql.js";
 import type { TableManifest } from "./schema-manifest.js";
-import { connectionFor } from "./create-pg-adapter.js";
-import type { PgDatabase, SqlConnection, SqlResult } from "./sql-connection.js";
+import {
+  connectionFor,
+  type PgDatabase,
+  type SqlConnection,
+  type SqlResult,
+} from "./sql-connection.js";
 
 /** Better Auth's rule for one request: `window` in seconds, `max` requests. */
 export interface RateLimitRule {

@@ -11,6 +11,7 @@ import {
   type MigrationJournal,
 } from "./migration-journal.js";
 import {
+  connectionFor,
   SqlConnection,
   type PgDatabase,
   type SqlExecutor,
@@ -60,8 +61,7 @@ export async function runMigrations(
   migrations: readonly Migration[],
   options: MigrationOptions = {},
 ): Promise<MigrationResult> {
-  const connection =
-    database instanceof SqlConnection ? database : new SqlConnection(database);
+  const connection = connectionFor(database);
   const ordered = orderMigrations(migrations);
 
   const journal = await connection.transaction(async (executor) => {

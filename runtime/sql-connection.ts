@@ -282,3 +282,23 @@ export class SqlConnection implements SqlExecutor {
 function isConnectionFailure(error: unknown): boolean {
   return (error as { name?: unknown })?.name === "ConnectionError";
 }
+
+const connections = new WeakMap<object, SqlConnection>();
+
+/**
+ * One SqlConnection per pool or client, shared by every adapter, rate-limit
+ * store and migration run built on it: a single client's gate only protects callers that share it, and a
+ * transaction is recognised by its connection, so an adapter rebuilt inside
+ * a transaction (Better Auth does so per options object) still joins it.
+ */
+export function connectionFor(
+  database: PgDatabase | SqlConnection,
+): SqlConnection {
+  if (database instanceof SqlConnection) return database;
+  let connection = connections.get(database);
+  if (connection === undefined) {
+    connection = new SqlConnection(database);
+    connections.set(database, connection);
+  }
+  return connection;
+}

@@ -10,10 +10,8 @@ import { applySchema } from "../../generator/index.js";
 import { planStaticQueries } from "../../generator/queries/plan-static-queries.js";
 import { resolveSchema } from "../../generator/schema/resolve-schema.js";
 import { createAdapterMethods } from "../../runtime/create-adapter-methods.js";
-import {
-  connectionFor,
-  createPgAdapter,
-} from "../../runtime/create-pg-adapter.js";
+import { createPgAdapter } from "../../runtime/create-pg-adapter.js";
+import { connectionFor } from "../../runtime/sql-connection.js";
 import { schemaCatalogFor } from "../../runtime/schema-catalog.js";
 import { StatementCache } from "../../runtime/statement-cache.js";
 import { StaticQueryIndex } from "../../runtime/static-query-index.js";

@@ -9,7 +9,7 @@ import {
   createAdapterMethods,
   type AdapterEngine,
 } from "../../runtime/create-adapter-methods.js";
-import { connectionFor } from "../../runtime/create-pg-adapter.js";
+import { connectionFor } from "../../runtime/sql-connection.js";
 import { InvalidQueryError } from "../../runtime/invalid-query-error.js";
 import { schemaCatalogFor } from "../../runtime/schema-catalog.js";
 import {

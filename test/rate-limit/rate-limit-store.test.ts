@@ -1,7 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { connectionFor } from "../../runtime/create-pg-adapter.js";
 import { DatabaseError } from "../../runtime/database-error.js";
 import { rateLimitSql } from "../../runtime/rate-limit-sql.js";
 import {
@@ -10,7 +9,7 @@ import {
   type RateLimitStore,
   type RateLimitStoreOptions,
 } from "../../runtime/rate-limit-store.js";
-import { SqlConnection } from "../../runtime/sql-connection.js";
+import { connectionFor, SqlConnection } from "../../runtime/sql-connection.js";
 import {
   createRateLimitDatabase,
   type RateLimitDatabase,
