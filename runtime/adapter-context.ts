@@ -36,6 +36,8 @@ export interface AdapterContext {
   /** Statements compiled for earlier calls, by call shape. */
   readonly statements: StatementCache;
   readonly log: QueryLog | null;
+  /** The schema's `preparedScope`: every statement here is reusable. */
+  readonly preparedScope: string;
 }
 
 /**
@@ -50,5 +52,12 @@ export function runStatement(
   statement: { readonly text: string; readonly values: unknown[] },
 ): Promise<SqlResult<Record<string, unknown>>> {
   context.log?.({ method, name, sql: statement.text });
-  return context.executor.query(statement.text, statement.values, name);
+  // Every adapter statement is parameterised, so its text repeats with
+  // the call's shape: worth preparing where the connection allows it.
+  return context.executor.query(
+    statement.text,
+    statement.values,
+    name,
+    context.preparedScope,
+  );
 }

@@ -14,6 +14,10 @@ import {
   type QueryLog,
 } from "./create-adapter-methods.js";
 import { createDbAdapter } from "./create-db-adapter.js";
+import {
+  preparedScope,
+  type PreparedStatementsSetting,
+} from "./prepared-statements.js";
 import { schemaCatalogFor } from "./schema-catalog.js";
 import type { SchemaManifest } from "./schema-manifest.js";
 import {
@@ -48,10 +52,19 @@ export interface PgAdapterConfig {
   readonly logger?: QueryLog | undefined;
   /** Better Auth's `usePlural`; defaults to the manifest's. */
   readonly usePlural?: boolean | undefined;
+  /**
+   * Named prepared statements: `"auto"` (default) on a direct connection
+   * only, `true` always (PgBouncer 1.21+ with `max_prepared_statements`),
+   * `false` never. See `SqlConnectionOptions.preparedStatements`.
+   */
+  readonly preparedStatements?: PreparedStatementsSetting | undefined;
 }
 
 /** What a generated `pgAuthAdapter` lets the app choose. */
-export type PgAdapterOptions = Pick<PgAdapterConfig, "debugLogs" | "logger">;
+export type PgAdapterOptions = Pick<
+  PgAdapterConfig,
+  "debugLogs" | "logger" | "preparedStatements"
+>;
 
 /**
  * Builds the Better Auth database adapter over node-postgres: pass the
@@ -81,7 +94,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
     );
   }
 
-  const connection = connectionFor(config.database);
+  const connection = connectionFor(config.database, config.preparedStatements);
   const catalog = schemaCatalogFor(config.manifest);
   const staticQueries =
     config.staticQueries === undefined
@@ -89,6 +102,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
       : new StaticQueryIndex(catalog, config.staticQueries);
 
   const statements = new StatementCache();
+  const scope = preparedScope(config.manifest);
   const checked = new WeakSet<BetterAuthOptions>();
 
   return (options) => {
@@ -108,6 +122,7 @@ export function createPgAdapter(config: PgAdapterConfig): PgAuthAdapterFactory {
       staticQueries,
       statements,
       log: queryLogFor(config, options),
+      preparedScope: scope,
     });
     const adapterConfig = describeAdapter(usePlural);
 

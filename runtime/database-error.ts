@@ -118,6 +118,12 @@ export function translateDatabaseError(
         `The statement was cancelled because it took too long${where}.`,
         details,
       );
+    case "26000":
+    case "42P05":
+      return new DatabaseError(
+        `A prepared statement was missing or already present on the server connection${where}: a pooler in transaction mode (PgBouncer before 1.21, or without max_prepared_statements) sits between the app and PostgreSQL. Set preparedStatements to "auto" or false.`,
+        details,
+      );
   }
 
   if (code !== null && CONNECTION_CODES.has(code)) {

@@ -67,8 +67,10 @@ export {
   type PgClientLike,
   type PgDatabase,
   type PgPoolLike,
+  type SqlConnectionOptions,
   type SqlExecutor,
   type SqlLogger,
   type SqlResult,
 } from "./sql-connection.js";
+export type { PreparedStatementsSetting } from "./prepared-statements.js";
 export type { StaticQuery } from "./static-query.js";

@@ -1,3 +1,4 @@
+import { preparedScope } from "./prepared-statements.js";
 import { quoteIdentifier } from "./quote-identifier.js";
 import type { ColumnManifest, TableManifest } from "./schema-manifest.js";
 
@@ -19,6 +20,8 @@ export interface RateLimitSql {
    * before `$3` (epoch ms, or null for the database clock).
    */
   readonly deleteExpired: string;
+  /** The table's `preparedScope`, under which both are prepared. */
+  readonly preparedScope: string;
 }
 
 /**
@@ -60,6 +63,7 @@ export function rateLimitSql(table: TableManifest): RateLimitSql {
   return {
     consume: consumeSql(columns),
     deleteExpired: deleteExpiredSql(columns),
+    preparedScope: preparedScope(table),
   };
 }
 

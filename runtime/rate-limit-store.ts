@@ -5,6 +5,7 @@ import {
   rateLimitSql,
   type RateLimitSql,
 } from "./rate-limit-sql.js";
+import type { PreparedStatementsSetting } from "./prepared-statements.js";
 import type { TableManifest } from "./schema-manifest.js";
 import {
   connectionFor,
@@ -53,6 +54,11 @@ export interface RateLimitStoreOptions {
   readonly database: PgDatabase | SqlConnection;
   /** The rateLimit table of the schema manifest. */
   readonly table: TableManifest;
+  /**
+   * Named prepared statements on the shared connection; defaults to
+   * `"auto"`. See `SqlConnectionOptions.preparedStatements`.
+   */
+  readonly preparedStatements?: PreparedStatementsSetting | undefined;
   /** Defaults to `"deny"`; see `RateLimitErrorPolicy`. */
   readonly onError?: RateLimitErrorPolicy;
   /**
@@ -150,7 +156,10 @@ export function createRateLimitStore(
   const sql = rateLimitSql(options.table);
   // The adapter's connection when it runs on the same pool or client: a
   // single client's gate only keeps out callers that share it.
-  const connection = connectionFor(options.database);
+  const connection = connectionFor(
+    options.database,
+    options.preparedStatements,
+  );
   const policy = options.onError ?? "deny";
 
   const consume = async (key: string, rule: RateLimitRule) => {
@@ -203,6 +212,7 @@ async function runConsume(
 ): Promise<RateLimitDecision> {
   const { rows } = await runAlone<DecisionRow>(
     connection,
+    sql,
     sql.consume,
     [key, rule.window, rule.max, now ?? null],
     "rateLimitConsume",
@@ -230,6 +240,7 @@ async function runDeleteExpired(
 ): Promise<number> {
   const { rowCount } = await runAlone(
     connection,
+    sql,
     sql.deleteExpired,
     [olderThanSeconds, limit, now ?? null],
     "rateLimitDeleteExpired",
@@ -244,13 +255,16 @@ async function runDeleteExpired(
  */
 function runAlone<Row>(
   connection: SqlConnection,
+  sql: RateLimitSql,
   text: string,
   values: readonly unknown[],
   name: string,
 ): Promise<SqlResult<Row>> {
-  if (connection.isPool) return connection.query<Row>(text, values, name);
+  if (connection.isPool) {
+    return connection.query<Row>(text, values, name, sql.preparedScope);
+  }
   return connection.exclusive((executor) =>
-    executor.query<Row>(text, values, name),
+    executor.query<Row>(text, values, name, sql.preparedScope),
   );
 }
 

@@ -1,6 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 import { translateDatabaseError } from "./database-error.js";
+import {
+  isDirectConnection,
+  PreparedStatementNames,
+  type PreparedStatementsSetting,
+} from "./prepared-statements.js";
 
 /** What a query returns, trimmed to what the runtime reads. */
 export interface SqlResult<Row> {
@@ -12,8 +17,10 @@ export interface SqlResult<Row> {
 export interface SqlExecutor {
   /**
    * Runs one statement with its parameters. `name` labels debug logs and
-   * errors; it is not a prepared-statement name (those break behind
-   * PgBouncer in transaction mode).
+   * errors. `preparedScope` (see `preparedScope()`) marks a statement the
+   * caller sends again and again with other values (the adapter's and the
+   * rate limiter's): the connection may then run it as a named prepared
+   * statement (see `SqlConnectionOptions.preparedStatements`).
    *
    * @throws {DatabaseError} translated from the driver's error.
    */
@@ -21,15 +28,25 @@ export interface SqlExecutor {
     text: string,
     values?: readonly unknown[],
     name?: string,
+    preparedScope?: string,
   ): Promise<SqlResult<Row>>;
 }
 
+/** A statement as `pg` takes it, named when it is to be prepared. */
+export interface PgQueryConfig {
+  readonly text: string;
+  readonly values: unknown[];
+  readonly name?: string;
+}
+
+type PgQueryResult = Promise<{ rows: unknown[]; rowCount: number | null }>;
+
 /** The parts of `pg.Client` and `pg.PoolClient` the runtime uses. */
 export interface PgClientLike {
-  query(
-    text: string,
-    values?: unknown[],
-  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(text: string, values?: unknown[]): PgQueryResult;
+  query(config: PgQueryConfig): PgQueryResult;
+  /** The backend process id the server gave at login (`pg.Client`). */
+  readonly processID?: number | null;
 }
 
 /** A client checked out of a pool. */
@@ -50,6 +67,20 @@ export type PgDatabase = PgPoolLike | PgClientLike;
 
 /** Receives the SQL (never the values) of each statement when debugging. */
 export type SqlLogger = (event: { name: string; sql: string }) => void;
+
+export interface SqlConnectionOptions {
+  readonly logger?: SqlLogger | undefined;
+  /**
+   * Whether reusable statements run as named prepared statements, which
+   * PostgreSQL parses and plans once per server connection instead of on
+   * every call. `"auto"` (the default) names them only on a direct
+   * connection: behind a pooler (PgBouncer before 1.21 in transaction mode
+   * loses them between transactions) they stay unnamed. `true` names them
+   * always (a direct connection, or PgBouncer 1.21+ with
+   * `max_prepared_statements` set); `false` never.
+   */
+  readonly preparedStatements?: PreparedStatementsSetting | undefined;
+}
 
 interface ActiveTransaction {
   readonly connection: SqlConnection;
@@ -82,13 +113,41 @@ export class SqlConnection implements SqlExecutor {
   #gateHeld = false;
   /** The single client's last statement: the next one starts after it. */
   #clientTail: Promise<unknown> = Promise.resolve();
+  #preparedSetting: PreparedStatementsSetting;
+  /** Whether `#preparedSetting` came from the caller rather than the default. */
+  #preparedChosen: boolean;
+  /** Named statements on or off; undefined until "auto" has probed. */
+  #named: boolean | undefined;
+  #probe: Promise<void> | null = null;
+  readonly #names = new PreparedStatementNames();
 
-  constructor(database: PgDatabase, options: { logger?: SqlLogger } = {}) {
+  constructor(database: PgDatabase, options: SqlConnectionOptions = {}) {
     this.#database = database;
     this.#isPool =
       typeof (database as PgPoolLike).totalCount === "number" &&
       typeof (database as PgPoolLike).connect === "function";
     this.#logger = options.logger ?? null;
+    this.#preparedChosen = options.preparedStatements !== undefined;
+    this.#preparedSetting = options.preparedStatements ?? "auto";
+    this.#named = settledNaming(this.#preparedSetting);
+  }
+
+  /**
+   * Applies a caller's `preparedStatements` choice to a connection that
+   * other parts (the adapter, the rate-limit store) share.
+   *
+   * @throws {TypeError} when an earlier caller chose differently.
+   */
+  choosePreparedStatements(setting: PreparedStatementsSetting): void {
+    if (this.#preparedChosen && setting !== this.#preparedSetting) {
+      throw new TypeError(
+        `preparedStatements is ${String(setting)} here but ${String(this.#preparedSetting)} for another adapter or store on the same pool or client; give them the same setting.`,
+      );
+    }
+    this.#preparedChosen = true;
+    this.#preparedSetting = setting;
+    this.#named = settledNaming(setting);
+    this.#probe = null;
   }
 
   /** True when the statement runs inside a transaction of this connection. */
@@ -112,25 +171,27 @@ export class SqlConnection implements SqlExecutor {
     text: string,
     values: readonly unknown[] = [],
     name = "query",
+    scope?: string,
   ): Promise<SqlResult<Row>> {
     const active = activeTransaction.getStore();
     if (active?.connection === this) {
-      return this.#run(active.client, text, values, name);
+      return this.#run(active.client, text, values, name, scope);
     }
 
     if (!this.#isPool && this.#gateHeld) {
-      return this.#queryAfterGate(text, values, name);
+      return this.#queryAfterGate(text, values, name, scope);
     }
-    return this.#run(this.#database, text, values, name);
+    return this.#run(this.#database, text, values, name, scope);
   }
 
   async #queryAfterGate<Row>(
     text: string,
     values: readonly unknown[],
     name: string,
+    scope: string | undefined,
   ): Promise<SqlResult<Row>> {
     while (this.#gateHeld) await this.#gate;
-    return this.#run(this.#database, text, values, name);
+    return this.#run(this.#database, text, values, name, scope);
   }
 
   /**
@@ -160,15 +221,17 @@ export class SqlConnection implements SqlExecutor {
       if (joined) return work(executor);
 
       return activeTransaction.run({ connection: this, client }, async () => {
-        await this.#run(client, "BEGIN", [], "begin");
+        await this.#run(client, "BEGIN", [], "begin", undefined);
         let result: T;
         try {
           result = await work(executor);
         } catch (error) {
-          await this.#run(client, "ROLLBACK", [], "rollback").catch(() => {});
+          await this.#run(client, "ROLLBACK", [], "rollback", undefined).catch(
+            () => {},
+          );
           throw error;
         }
-        await this.#run(client, "COMMIT", [], "commit");
+        await this.#run(client, "COMMIT", [], "commit", undefined);
         return result;
       });
     });
@@ -231,7 +294,8 @@ export class SqlConnection implements SqlExecutor {
         text: string,
         values: readonly unknown[] = [],
         name = "query",
-      ) => this.#run<Row>(client, text, values, name),
+        scope?: string,
+      ) => this.#run<Row>(client, text, values, name, scope),
     };
   }
 
@@ -240,10 +304,22 @@ export class SqlConnection implements SqlExecutor {
     text: string,
     values: readonly unknown[],
     name: string,
+    scope: string | undefined,
   ): Promise<SqlResult<Row>> {
     this.#logger?.({ name, sql: text });
+    if (scope !== undefined && this.#named === undefined) {
+      await this.#probeOn(client);
+    }
+    const statement: PgQueryConfig = {
+      text,
+      values: values as unknown[],
+      name:
+        scope !== undefined && this.#named === true
+          ? this.#names.nameFor(scope, text)
+          : undefined,
+    };
     try {
-      const result = await this.#send(client, text, values as unknown[]);
+      const result = await this.#send(client, statement);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw translateDatabaseError(error, name);
@@ -255,14 +331,47 @@ export class SqlConnection implements SqlExecutor {
    * one after another: node-postgres' own queue for a client already busy
    * with a query is deprecated and goes away in pg 9.
    */
-  #send(client: PgClientLike, text: string, values: unknown[]) {
+  #send(client: PgClientLike, statement: PgQueryConfig): PgQueryResult {
     if (this.#isPool || client !== this.#database) {
-      return client.query(text, values);
+      return client.query(statement);
     }
 
-    const sent = this.#clientTail.then(() => client.query(text, values));
+    const sent = this.#clientTail.then(() => client.query(statement));
     this.#clientTail = sent.catch(() => {});
     return sent;
+  }
+
+  /**
+   * Settles `"auto"` on the client the first reusable statement goes to:
+   * a client of the pool's own, or the transaction's or single client
+   * (through the queue). A probe that fails leaves the question open for
+   * the next statement, which runs unnamed meanwhile.
+   */
+  #probeOn(client: PgClientLike): Promise<void> {
+    this.#probe ??= this.#probeClient(client).then(
+      (direct) => {
+        this.#named = direct;
+      },
+      () => {
+        this.#probe = null;
+      },
+    );
+    return this.#probe;
+  }
+
+  async #probeClient(client: PgClientLike): Promise<boolean> {
+    if (client === this.#database && this.#isPool) {
+      const pooled = await (this.#database as PgPoolLike).connect();
+      try {
+        return await isDirectConnection(pooled);
+      } finally {
+        pooled.release();
+      }
+    }
+    return isDirectConnection({
+      processID: client.processID,
+      query: (text) => this.#send(client, { text, values: [] }),
+    });
   }
 
   async #takeGate(): Promise<() => void> {
@@ -287,18 +396,33 @@ const connections = new WeakMap<object, SqlConnection>();
 
 /**
  * One SqlConnection per pool or client, shared by every adapter, rate-limit
- * store and migration run built on it: a single client's gate only protects callers that share it, and a
- * transaction is recognised by its connection, so an adapter rebuilt inside
- * a transaction (Better Auth does so per options object) still joins it.
+ * store and migration run built on it: a single client's gate only
+ * protects callers that share it, and a transaction is recognised by its
+ * connection, so an adapter rebuilt inside a transaction (Better Auth does
+ * so per options object) still joins it. A `preparedStatements` choice
+ * applies to the shared connection.
+ *
+ * @throws {TypeError} when `preparedStatements` differs from a choice made
+ * earlier for the same pool or client.
  */
 export function connectionFor(
   database: PgDatabase | SqlConnection,
+  preparedStatements?: PreparedStatementsSetting,
 ): SqlConnection {
-  if (database instanceof SqlConnection) return database;
-  let connection = connections.get(database);
+  let connection =
+    database instanceof SqlConnection ? database : connections.get(database);
   if (connection === undefined) {
-    connection = new SqlConnection(database);
+    connection = new SqlConnection(database as PgDatabase);
     connections.set(database, connection);
   }
+  if (preparedStatements !== undefined) {
+    connection.choosePreparedStatements(preparedStatements);
+  }
   return connection;
+}
+
+function settledNaming(
+  setting: PreparedStatementsSetting,
+): boolean | undefined {
+  return setting === "auto" ? undefined : setting;
 }

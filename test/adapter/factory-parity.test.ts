@@ -1,3 +1,4 @@
+import { preparedScope } from "../../runtime/prepared-statements.js";
 import {
   createAdapterFactory,
   type DBAdapter,
@@ -198,6 +199,7 @@ function factoryAdapter(
     executor: connection,
     staticQueries: new StaticQueryIndex(catalog, staticQueries),
     statements: new StatementCache(),
+    preparedScope: preparedScope(manifest),
     log: null,
   });
   const build = (transaction: false | ((run: never) => Promise<unknown>)) =>

@@ -1,5 +1,6 @@
 import type { CleanedWhere } from "@better-auth/core/db/adapter";
 import type { BetterAuthOptions } from "better-auth";
+import { preparedScope } from "../../runtime/prepared-statements.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { applySchema } from "../../generator/index.js";
@@ -97,6 +98,7 @@ beforeEach(() => {
     executor: connectionFor(database.pool),
     staticQueries: new StaticQueryIndex(catalog, planStaticQueries(manifest)),
     statements: cache,
+    preparedScope: preparedScope(manifest),
     log: ({ sql }) => sent.push(sql),
   });
 });

@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Whether reusable statements run as named prepared statements: `true`,
+ * `false`, or `"auto"` (the default): named on a direct connection to
+ * PostgreSQL, unnamed when a pooler sits in between.
+ */
+export type PreparedStatementsSetting = "auto" | boolean;
+
+/**
+ * Each distinct statement text prepared on a server connection keeps its
+ * plan there until the connection closes. The adapter's statements are
+ * bounded by the shapes an app asks for (a few dozen in Better Auth's
+ * flows); past this many, new texts run unnamed rather than grow every
+ * connection's memory without end.
+ */
+const MAX_PREPARED_TEXTS = 256;
+
+/**
+ * The scope a reusable statement is prepared under: a digest of the schema
+ * its SQL was written for. PostgreSQL fixes a prepared statement's
+ * parameter types when it parses it, so one text written for a text id and
+ * for a uuid id (two adapters on one pool, or a schema rebuilt while the
+ * pool stays open) must not share a prepared statement.
+ */
+export function preparedScope(schema: unknown): string {
+  return sha1(JSON.stringify(schema)).slice(0, 16);
+}
+
+/**
+ * The prepared-statement names of one connection layer, one per scope and
+ * SQL text. A name is derived from both, so two layers on the same `pg`
+ * client (node-postgres remembers names per connection, and refuses one
+ * name for two texts) always agree.
+ */
+export class PreparedStatementNames {
+  readonly #scopes = new Map<string, Map<string, string>>();
+  #count = 0;
+
+  /** The name for `text` under `scope`, or undefined past the cap. */
+  nameFor(scope: string, text: string): string | undefined {
+    let names = this.#scopes.get(scope);
+    if (names === undefined) {
+      names = new Map();
+      this.#scopes.set(scope, names);
+    }
+    const known = names.get(text);
+    if (known !== undefined || this.#count >= MAX_PREPARED_TEXTS) return known;
+
+    const name = `pgac_${sha1(`${scope}\u0000${text}`)}`;
+    names.set(text, name);
+    this.#count += 1;
+    return name;
+  }
+}
+
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+/** A `pg` client: it keeps the backend process id of its login. */
+interface ProbedClient {
+  readonly processID?: number | null;
+  query(text: string): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * True when `client` talks to a PostgreSQL backend directly. At login the
+ * server tells the client its process id (the cancel key); a pooler such
+ * as PgBouncer hands out a key of its own, since the client may run each
+ * transaction on a different server connection. A prepared statement made
+ * on one of those would be missing on the next (PgBouncer before 1.21 in
+ * transaction mode), so only a client whose key matches the backend that
+ * answers may name its statements.
+ */
+export async function isDirectConnection(
+  client: ProbedClient,
+): Promise<boolean> {
+  if (typeof client.processID !== "number") return false;
+  const { rows } = await client.query(
+    "SELECT pg_catalog.pg_backend_pid() AS pid",
+  );
+  return (rows[0] as { pid?: unknown } | undefined)?.pid === client.processID;
+}
