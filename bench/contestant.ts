@@ -9,6 +9,7 @@ export const OPERATION_NAMES = [
   "listSessions",
   "countUsers",
   "deleteSession",
+  "deleteSessionRow",
   "rateLimitConsume",
   "getSession",
 ] as const;
@@ -30,6 +31,7 @@ export interface OperationInputs {
   listSessions: string;
   countUsers: null;
   deleteSession: string;
+  deleteSessionRow: string;
   rateLimitConsume: string;
   getSession: Headers;
 }

@@ -111,30 +111,45 @@ const countUsers: BenchOperation<"countUsers"> = {
   check: (result) => Number(result) > 0,
 };
 
+/** Inserts the sessions a delete block removes; returns their tokens. */
+async function sessionsToDelete(block: BlockContext): Promise<string[]> {
+  const prefix = `del-${block.blockId}-`;
+  await block.admin.query(
+    `INSERT INTO "session" ("id", "token", "userId", "expiresAt", "createdAt", "updatedAt")
+     SELECT md5($1 || i), $1 || i, md5('user-' || (i % $3::int)),
+            now() + interval '7 days', now(), now()
+     FROM generate_series(0, $2::int - 1) AS i`,
+    [prefix, block.count, block.users],
+  );
+  return times(block.count, (index) => `${prefix}${index}`);
+}
+
+async function checkSessionsDeleted(block: BlockContext): Promise<void> {
+  const { rows } = await block.admin.query<{ left: number }>(
+    `SELECT count(*)::int AS "left" FROM "session" WHERE "token" LIKE $1`,
+    [`del-${block.blockId}-%`],
+  );
+  if (rows[0]?.left !== 0) {
+    throw new Error(`A delete-session block left ${rows[0]?.left} sessions.`);
+  }
+}
+
 const deleteSession: BenchOperation<"deleteSession"> = {
   name: "deleteSession",
   label: "delete session",
-  prepare: async (block) => {
-    const prefix = `del-${block.blockId}-`;
-    await block.admin.query(
-      `INSERT INTO "session" ("id", "token", "userId", "expiresAt", "createdAt", "updatedAt")
-       SELECT md5($1 || i), $1 || i, md5('user-' || (i % $3::int)),
-              now() + interval '7 days', now(), now()
-       FROM generate_series(0, $2::int - 1) AS i`,
-      [prefix, block.count, block.users],
-    );
-    return times(block.count, (index) => `${prefix}${index}`);
-  },
+  prepare: sessionsToDelete,
   check: () => true,
-  finish: async (block) => {
-    const { rows } = await block.admin.query<{ left: number }>(
-      `SELECT count(*)::int AS "left" FROM "session" WHERE "token" LIKE $1`,
-      [`del-${block.blockId}-%`],
-    );
-    if (rows[0]?.left !== 0) {
-      throw new Error(`A delete-session block left ${rows[0]?.left} sessions.`);
-    }
-  },
+  finish: checkSessionsDeleted,
+};
+
+// The adapter's own delete, without the read Better Auth makes before it:
+// what the adapter can speed up, next to raw pg's same single DELETE.
+const deleteSessionRow: BenchOperation<"deleteSessionRow"> = {
+  name: "deleteSessionRow",
+  label: "delete session (adapter.delete alone)",
+  prepare: sessionsToDelete,
+  check: () => true,
+  finish: checkSessionsDeleted,
 };
 
 const rateLimitConsume: BenchOperation<"rateLimitConsume"> = {
@@ -176,6 +191,7 @@ export const BENCH_OPERATIONS: readonly BenchOperation[] = [
   listSessions,
   countUsers,
   deleteSession,
+  deleteSessionRow,
   rateLimitConsume,
   getSession,
 ] as BenchOperation[];

@@ -38,7 +38,12 @@ import { createBenchOptions, type BenchOptions } from "./bench-options.js";
 import type { Contestant } from "./contestant.js";
 import { profileBreakdowns } from "./cpu-breakdown.js";
 import { createKyselyContestant } from "./contestants/kysely-contestant.js";
-import { loadOurContestant, OUR_NAME } from "./contestants/our-contestant.js";
+import {
+  loadOurContestant,
+  OUR_NAME,
+  OUR_VARIANTS,
+  type OurContestant,
+} from "./contestants/our-contestant.js";
 import { createRawPgContestant } from "./contestants/raw-pg-contestant.js";
 import { BENCH_OPERATIONS } from "./operations.js";
 import { renderReport, type CpuReport } from "./report.js";
@@ -71,13 +76,22 @@ async function main(): Promise<void> {
       createRawPgContestant(database.url, config.poolSize),
       createKyselyContestant(database.url, config.poolSize, options),
     );
-    const ours = await loadOurContestant(
-      root,
-      database.url,
-      config.poolSize,
-      options,
-    );
-    if (ours.contestant !== null) contestants.push(ours.contestant);
+    const variants: OurContestant[] = [];
+    for (const variant of OUR_VARIANTS) {
+      variants.push(
+        await loadOurContestant(
+          root,
+          database.url,
+          config.poolSize,
+          options,
+          variant,
+        ),
+      );
+    }
+    for (const loaded of variants) {
+      if (loaded.contestant !== null) contestants.push(loaded.contestant);
+    }
+    const ours = variants[0]!;
     if (ours.missing !== null) log(`${OUR_NAME}: ${ours.missing}`);
     for (const contestant of contestants) {
       await seedRateLimitKeys(admin, contestant.namespace);
@@ -141,6 +155,8 @@ async function main(): Promise<void> {
         ...options.notes,
         ...contestants.flatMap((contestant) => contestant.notes),
         "Adapters are driven through Better Auth's `DBAdapter` with the calls Better Auth 1.7.6's internal adapter makes: delete session reads the row first (for delete hooks) and then deletes, find user by email passes an empty join, list sessions filters to active sessions.",
+        `${OUR_NAME} runs its statements as named prepared statements here (\`preparedStatements: "auto"\` on a direct connection): PostgreSQL parses and plans each once per connection. Raw pg sends unnamed statements, as \`pool.query\` does. "${OUR_NAME}, unnamed statements" is the same adapter with \`preparedStatements: false\`, what an app behind PgBouncer before 1.21 in transaction mode gets.`,
+        "Delete session (adapter.delete alone) is the adapter's delete without the read Better Auth makes before it, against raw pg's same single DELETE.",
       ],
       cpu,
       generate,

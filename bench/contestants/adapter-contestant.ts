@@ -128,5 +128,11 @@ function adapterOperations(adapter: DBAdapter): ContestantOperations {
         await adapter.delete({ model: "session", where });
       }
     },
+
+    deleteSessionRow: (token) =>
+      adapter.delete({
+        model: "session",
+        where: [{ field: "token", value: token }],
+      }),
   };
 }

@@ -17,6 +17,26 @@ import { createAdapterContestant } from "./adapter-contestant.js";
 export const OUR_NAME = "pg-auth-codegen";
 
 /**
+ * One way of running our adapter and store: the default (named prepared
+ * statements on a direct connection such as the bench's), and unnamed
+ * statements, what an app behind PgBouncer before 1.21 gets.
+ */
+export interface OurVariant {
+  readonly name: string;
+  readonly namespace: string;
+  readonly preparedStatements: "auto" | false;
+}
+
+export const OUR_VARIANTS: readonly OurVariant[] = [
+  { name: OUR_NAME, namespace: "ours", preparedStatements: "auto" },
+  {
+    name: `${OUR_NAME}, unnamed statements`,
+    namespace: "ours_unnamed",
+    preparedStatements: false,
+  },
+];
+
+/**
  * Our contestant (null when nothing of it exists yet) and what of it is
  * missing (null when nothing is).
  */
@@ -62,10 +82,12 @@ export async function loadOurContestant(
   url: string,
   poolSize: number,
   options: BenchOptions,
+  variant: OurVariant = OUR_VARIANTS[0]!,
 ): Promise<OurContestant> {
   const counting = createCountingPool(url, poolSize);
-  const adapter = await loadAdapter(root, counting.pool);
-  const store = await loadStore(root, counting.pool, options);
+  const settings = { preparedStatements: variant.preparedStatements };
+  const adapter = await loadAdapter(root, counting.pool, settings);
+  const store = await loadStore(root, counting.pool, options, settings);
 
   if (adapter.factory === null && store.store === null) {
     await counting.pool.end();
@@ -77,8 +99,8 @@ export async function loadOurContestant(
   );
   const contestant = adapter.factory
     ? createAdapterContestant({
-        name: OUR_NAME,
-        namespace: "ours",
+        name: variant.name,
+        namespace: variant.namespace,
         counting,
         factory: adapter.factory,
         options,
@@ -90,7 +112,7 @@ export async function loadOurContestant(
             : [`${OUR_NAME} rate-limit store: ${store.describe}.`]),
         ],
       })
-    : storeOnlyContestant(counting, store.store!);
+    : storeOnlyContestant(variant, counting, store.store!);
 
   if (store.store === null) delete contestant.operations.rateLimitConsume;
   return partial.length === 0
@@ -98,9 +120,15 @@ export async function loadOurContestant(
     : { contestant, missing: partial.join(" ") };
 }
 
+/** What every variant passes to the adapter and store it builds. */
+interface VariantSettings {
+  readonly preparedStatements: OurVariant["preparedStatements"];
+}
+
 async function loadAdapter(
   root: string,
   pool: pg.Pool,
+  settings: VariantSettings,
 ): Promise<
   | { factory: DBAdapterInstance; describe: string; reason: null }
   | { factory: null; describe: null; reason: string }
@@ -109,7 +137,11 @@ async function loadAdapter(
     const module = await importIfPresent(root, source.file);
     const create = module?.[source.exportName];
     if (typeof create !== "function") continue;
-    return { factory: create(pool), describe: source.describe, reason: null };
+    return {
+      factory: create(pool, settings),
+      describe: source.describe,
+      reason: null,
+    };
   }
 
   return {
@@ -123,6 +155,7 @@ async function loadStore(
   root: string,
   pool: pg.Pool,
   options: BenchOptions,
+  settings: VariantSettings,
 ): Promise<
   | { store: BetterAuthRateLimitStorage; describe: string; reason: null }
   | { store: null; describe: null; reason: string }
@@ -132,7 +165,7 @@ async function loadStore(
   const generated = await importIfPresent(root, GENERATED_STORE_FILE);
   if (typeof generated?.pgRateLimitStore === "function") {
     return {
-      store: generated.pgRateLimitStore(pool),
+      store: generated.pgRateLimitStore(pool, settings),
       describe: `\`pgRateLimitStore\` from \`${GENERATED_STORE_FILE}\``,
       reason: null,
     };
@@ -149,19 +182,20 @@ async function loadStore(
   }
   const table = rateLimitTable(options);
   return {
-    store: create({ database: pool, table }),
+    store: create({ ...settings, database: pool, table }),
     describe: `\`createRateLimitStore\` from \`${RUNTIME_STORE_FILE}\``,
     reason: null,
   };
 }
 
 function storeOnlyContestant(
+  variant: OurVariant,
   counting: ReturnType<typeof createCountingPool>,
   store: BetterAuthRateLimitStorage,
 ): Contestant {
   return {
-    name: OUR_NAME,
-    namespace: "ours",
+    name: variant.name,
+    namespace: variant.namespace,
     counting,
     notes: [],
     operations: {

@@ -37,6 +37,9 @@ export function createRawPgContestant(
   const counting = createCountingPool(url, poolSize);
   const pool = counting.pool;
 
+  const deleteSession = async (token: string) => {
+    await pool.query(`DELETE FROM "session" WHERE "token" = $1`, [token]);
+  };
   const sessionWithUser = async (token: string) => {
     const { rows } = await pool.query(SESSION_WITH_USER, [token]);
     return rows[0] ?? null;
@@ -90,9 +93,8 @@ export function createRawPgContestant(
         );
         return Number(rows[0]!.count);
       },
-      deleteSession: async (token) => {
-        await pool.query(`DELETE FROM "session" WHERE "token" = $1`, [token]);
-      },
+      deleteSession: (token) => deleteSession(token),
+      deleteSessionRow: (token) => deleteSession(token),
       rateLimitConsume: (key) =>
         rawRateLimitConsume(pool, key, RATE_LIMIT_RULE),
       getSession: async (headers) => {
