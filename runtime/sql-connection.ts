@@ -310,16 +310,17 @@ export class SqlConnection implements SqlExecutor {
     if (scope !== undefined && this.#named === undefined) {
       await this.#probeOn(client);
     }
-    const statement: PgQueryConfig = {
-      text,
-      values: values as unknown[],
-      name:
-        scope !== undefined && this.#named === true
-          ? this.#names.nameFor(scope, text)
-          : undefined,
-    };
+    const prepared =
+      scope !== undefined && this.#named === true
+        ? this.#names.nameFor(scope, text)
+        : undefined;
     try {
-      const result = await this.#send(client, statement);
+      const result = await this.#send(
+        client,
+        text,
+        values as unknown[],
+        prepared,
+      );
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw translateDatabaseError(error, name);
@@ -327,16 +328,24 @@ export class SqlConnection implements SqlExecutor {
   }
 
   /**
-   * Sends one statement. On the single client statements are queued here,
-   * one after another: node-postgres' own queue for a client already busy
-   * with a query is deprecated and goes away in pg 9.
+   * Sends one statement, named `prepared` when given. On the single client
+   * statements are queued here, one after another: node-postgres' own
+   * queue for a client already busy with a query is deprecated and goes
+   * away in pg 9.
    */
-  #send(client: PgClientLike, statement: PgQueryConfig): PgQueryResult {
+  #send(
+    client: PgClientLike,
+    text: string,
+    values: unknown[],
+    prepared?: string,
+  ): PgQueryResult {
     if (this.#isPool || client !== this.#database) {
-      return client.query(statement);
+      return sendTo(client, text, values, prepared);
     }
 
-    const sent = this.#clientTail.then(() => client.query(statement));
+    const sent = this.#clientTail.then(() =>
+      sendTo(client, text, values, prepared),
+    );
     this.#clientTail = sent.catch(() => {});
     return sent;
   }
@@ -370,7 +379,7 @@ export class SqlConnection implements SqlExecutor {
     }
     return isDirectConnection({
       processID: client.processID,
-      query: (text) => this.#send(client, { text, values: [] }),
+      query: (text) => this.#send(client, text, []),
     });
   }
 
@@ -386,6 +395,22 @@ export class SqlConnection implements SqlExecutor {
       open();
     };
   }
+}
+
+/**
+ * node-postgres copies a query given as an object property by property
+ * (about 2 µs); text and values it takes as they are. Only a named
+ * statement needs the object.
+ */
+function sendTo(
+  client: PgClientLike,
+  text: string,
+  values: unknown[],
+  prepared: string | undefined,
+): PgQueryResult {
+  return prepared === undefined
+    ? client.query(text, values)
+    : client.query({ text, values, name: prepared });
 }
 
 function isConnectionFailure(error: unknown): boolean {
