@@ -32,8 +32,10 @@ export interface FlowContext {
   browser(): Browser;
   /** A new email address nobody has used in this database. */
   email(label: string): string;
-  /** Names of prepared statements the app sent; none is expected. */
+  /** Names of the prepared statements the app sent, once per send. */
   namedStatements(): string[];
+  /** True when the app reaches PostgreSQL through a pooler (`appUrl`). */
+  readonly throughPooler: boolean;
   /** Asserts the statements `step` sent, for this context's join mode. */
   expectStatements(
     step: FlowStep,
@@ -82,7 +84,10 @@ export function useFlowContext(
     // here keeps that one-off cost out of whichever flow happens to run
     // first.
     await app.handle(new Request(`${BASE_URL}/api/auth/jwks`));
-    context = buildContext(app, counting.statements, database, mode);
+    context = buildContext(app, counting.statements, database, {
+      mode,
+      throughPooler: options.appUrl !== undefined,
+    });
   });
 
   afterAll(async () => {
@@ -97,7 +102,7 @@ function buildContext(
   app: FlowApp,
   statements: StatementLog,
   database: TestDatabase,
-  mode: JoinMode,
+  { mode, throughPooler }: { mode: JoinMode; throughPooler: boolean },
 ): FlowContext {
   let browsers = 0;
   let emails = 0;
@@ -108,6 +113,7 @@ function buildContext(
     email: (label) => `${label}-${++emails}@example.com`,
     expectStatements: (step, sent) => expectStatements(mode, step, sent),
     namedStatements: () => statements.named(),
+    throughPooler,
     async verifyApiKey(key) {
       statements.take();
       const response = await app.call((api) =>
