@@ -14,7 +14,10 @@ const LIKE_ESCAPE = "ESCAPE E'\\\\'";
  * Compiles a where plan into a boolean SQL expression, appending its values
  * to `parameters`. Identifiers come from the manifest through
  * `quoteIdentifier`, qualified with `alias` when given; values only ever
- * become parameters.
+ * become parameters, each through `encodeValue`.
+ *
+ * @throws {InvalidQueryError} from `encodeValue`, for a value PostgreSQL
+ * cannot store (a NUL character, an invalid Date, a non-finite number).
  */
 export function compileWhere(
   node: WhereNode,
@@ -39,7 +42,7 @@ export function compileWhere(
     case "list":
       return compileList(node, columnRef(node.column, alias), parameters);
     case "pattern": {
-      const value = parameters.add(node.pattern);
+      const value = parameters.add(encodeValue(node.column, node.pattern));
       const column =
         node.column.pgType === "text"
           ? columnRef(node.column, alias)
@@ -47,8 +50,11 @@ export function compileWhere(
       const like = node.insensitive ? "ILIKE" : "LIKE";
       return `${column} ${like} ${value} ${LIKE_ESCAPE}`;
     }
-    case "arrayContains":
-      return `${parameters.add(node.value)} = ANY(${columnRef(node.column, alias)})`;
+    case "arrayContains": {
+      // The element is checked as the array column's values are.
+      const value = parameters.add(encodeValue(node.column, node.value));
+      return `${value} = ANY(${columnRef(node.column, alias)})`;
+    }
     case "and":
     case "or": {
       const connector = node.kind === "and" ? " AND " : " OR ";
@@ -74,16 +80,13 @@ function compileList(
   column: string,
   parameters: SqlParameters,
 ): string {
-  const { negated } = node;
-  const quantifier = negated ? "<> ALL" : "= ANY";
-
-  if (node.insensitive) {
-    const values = parameters.add(node.values);
-    return `lower(${column}) ${quantifier}(SELECT lower(v) FROM unnest(${values}::text[]) AS v)`;
-  }
-
+  const quantifier = node.negated ? "<> ALL" : "= ANY";
   const values = parameters.add(
     node.values.map((value) => encodeValue(node.column, value)),
   );
+
+  if (node.insensitive) {
+    return `lower(${column}) ${quantifier}(SELECT lower(v) FROM unnest(${values}::text[]) AS v)`;
+  }
   return `${column} ${quantifier}(${values}::${node.column.pgType}[])`;
 }

@@ -67,7 +67,13 @@ export class StatementCache {
   }
 }
 
-/** The parameter values of a cached statement for this call. */
+/**
+ * The parameter values of a cached statement for this call. Where and data
+ * values go through `encodeValue` as when the statement was compiled, so a
+ * value PostgreSQL cannot store is refused on every call.
+ *
+ * @throws {InvalidQueryError} from `encodeValue`, naming the field.
+ */
 export function bindValues(
   sources: readonly ParameterSource[],
   call: CallValues,

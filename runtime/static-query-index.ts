@@ -1,6 +1,6 @@
 import type { CleanedWhere, JoinConfig } from "@better-auth/core/db/adapter";
 
-import { isComparable } from "./encode-value.js";
+import { encodeValue, isComparable } from "./encode-value.js";
 import type { CatalogTable, SchemaCatalog } from "./schema-catalog.js";
 import type { ColumnManifest } from "./schema-manifest.js";
 import type { ParameterSource } from "./sql-parameters.js";
@@ -73,8 +73,10 @@ export class StaticQueryIndex {
    * needs the compiler: any operator but case-sensitive `eq`, a null or
    * junk value (a malformed uuid would make the typed `$1::uuid` raise),
    * `select`, `sortBy` or `offset`, or a join the query does not embed.
+   * Bound values pass the compiler's checks (`encodeValue`).
    *
-   * @throws {InvalidQueryError} for a joined model the manifest lacks.
+   * @throws {InvalidQueryError} for a joined model the manifest lacks, or
+   * a value PostgreSQL cannot store (a NUL character in a token).
    */
   match(call: ReadCall): StaticMatch | null {
     if (call.select !== undefined && call.select.length > 0) return null;
@@ -126,6 +128,8 @@ export class StaticQueryIndex {
  * The candidate's parameters from the call, or null unless the call
  * compares exactly the candidate's columns (each with a value the column
  * holds) and joins exactly its models.
+ *
+ * @throws {InvalidQueryError} from `encodeValue`.
  */
 function bind(
   candidate: IndexedQuery,
@@ -145,9 +149,10 @@ function bind(
     if (index === -1 || !isComparable(column, where[index]!.value)) {
       return null;
     }
-    values.push(where[index]!.value);
-    // Static queries bind values as they are: their SQL casts them.
-    sources.push({ from: "where", index, column: null });
+    // Encoded as the compiler would, so a NUL character or an invalid Date
+    // is refused by name here too, and a cached reuse checks it again.
+    values.push(encodeValue(column, where[index]!.value));
+    sources.push({ from: "where", index, column });
   }
   return { query: candidate.query, values, sources, joins };
 }
