@@ -30,11 +30,12 @@ export function compileWhere(
     case "nullTest":
       return `${columnRef(node.column, alias)} IS ${node.isNull ? "" : "NOT "}NULL`;
     case "compare": {
-      const value = parameters.add(encodeValue(node.column, node.value), {
-        from: "where",
-        index: node.source,
-        column: node.column,
-      });
+      const value = parameters.add(
+        encodeValue(node.column, node.value),
+        node.source === null
+          ? null
+          : { from: "where", index: node.source, column: node.column },
+      );
       return node.insensitive
         ? `lower(${columnRef(node.column, alias)}) ${node.operator} lower(${value})`
         : `${columnRef(node.column, alias)} ${node.operator} ${value}`;

@@ -35,8 +35,8 @@ const MAX_ENTRIES = 1000;
  * the columns written. A call whose shape was seen before skips planning
  * and compiling and only binds its values. Only calls whose SQL does not
  * depend on their values are cached: where-clauses with a null, a list, a
- * pattern or a value the column cannot hold fold into different SQL, so
- * they are compiled every time.
+ * pattern or a value the column cannot hold fold into different SQL (or an
+ * error), so they are compiled every time.
  */
 export class StatementCache {
   readonly #entries = new Map<string, CachedStatement>();
@@ -113,8 +113,9 @@ const SIMPLE_OPERATORS = new Set(["eq", "ne", "lt", "lte", "gt", "gte"]);
 /**
  * The part of a cache key the where-clauses contribute, or null when the
  * SQL depends on a value: a null or missing value (IS NULL, or nothing), a
- * list, a pattern, an equality with a value the column cannot hold (folded
- * to a constant), or case-insensitivity that depends on the value's type.
+ * list, a pattern, a value the column cannot hold (an equality folded to a
+ * constant, an ordering rewritten or refused), or case-insensitivity that
+ * depends on the value's type.
  * Every clause's column is looked up, so an unknown one throws as the
  * planner would.
  *
@@ -143,7 +144,7 @@ export function whereShape(
     ) {
       return null;
     }
-    if (equality && !isComparable(column, value)) return null;
+    if (!isComparable(column, value)) return null;
 
     shape += `${column.column}\u0000${operator}${clause.connector === "OR" ? "|" : "&"}${insensitive ? "i" : "s"}\u0000`;
   }

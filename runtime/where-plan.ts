@@ -1,6 +1,10 @@
 import type { CleanedWhere } from "@better-auth/core/db/adapter";
 
-import { isComparable } from "./encode-value.js";
+import {
+  integerRange,
+  isComparable,
+  isComparableElement,
+} from "./encode-value.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
 import type { CatalogTable } from "./schema-catalog.js";
 import type { ColumnManifest } from "./schema-manifest.js";
@@ -25,8 +29,12 @@ export type WhereNode =
       readonly operator: ComparisonOperator;
       readonly value: unknown;
       readonly insensitive: boolean;
-      /** The index of the clause the value came from. */
-      readonly source: number;
+      /**
+       * The index of the clause the value came from, or null when the
+       * planner derived the value (a statement that binds it is not
+       * reusable for another call's values).
+       */
+      readonly source: number | null;
     }
   | {
       /** `= ANY(array)`, or `<> ALL(array)` when negated. */
@@ -77,8 +85,18 @@ const COMPARISONS: Readonly<Record<string, ComparisonOperator>> = {
  * `in []`, a malformed uuid) fold to constants, so a plan of `FALSE` needs
  * no statement at all.
  *
- * @throws {InvalidQueryError} for an unknown column or operator, or an
- * operator that does not apply to the column's type.
+ * A value the column's type cannot hold never reaches Postgres, which
+ * would refuse it (22P02) and quote it in the message. No row holds such
+ * a value, so `eq` matches no row and `ne` every row with a value, and
+ * `in` and `not_in` leave it out of their list. An ordering against a
+ * number an integer column cannot hold becomes its integer equivalent
+ * (see `planIntegerBound`); against anything else it has no answer and
+ * is refused.
+ *
+ * @throws {InvalidQueryError} for an unknown column or operator, an
+ * operator that does not apply to the column's type, or an ordering
+ * against a value of another type (naming the model, field and type,
+ * never the value).
  */
 export function planWhere(
   table: CatalogTable,
@@ -157,7 +175,7 @@ function planClause(
     case "gte":
       return value === null || value === undefined
         ? FALSE_NODE
-        : compare(column, COMPARISONS[operator]!, value, false, index);
+        : planOrdering(table, column, operator, value, index);
     case "in":
     case "not_in":
       return planList(table, column, operator, value, insensitive);
@@ -188,9 +206,7 @@ function planEquality(
   // A value the column type cannot hold matches no row, so `<>` matches
   // every row that has a value.
   if (!isComparable(column, value)) {
-    return negated
-      ? Object.freeze({ kind: "nullTest", column, isNull: false })
-      : FALSE_NODE;
+    return negated ? hasValue(column) : FALSE_NODE;
   }
   return compare(
     column,
@@ -201,12 +217,59 @@ function planEquality(
   );
 }
 
+function planOrdering(
+  table: CatalogTable,
+  column: ColumnManifest,
+  operator: "lt" | "lte" | "gt" | "gte",
+  value: unknown,
+  source: number,
+): WhereNode {
+  const comparison = COMPARISONS[operator]!;
+  if (isComparable(column, value)) {
+    return compare(column, comparison, value, false, source);
+  }
+
+  const bound = planIntegerBound(column, comparison, value);
+  if (bound !== null) return bound;
+  throw new InvalidQueryError(
+    `Operator "${operator}" on field "${column.field}" of model "${table.manifest.model}" needs a value of the column's type, ${column.pgType}.`,
+  );
+}
+
+/**
+ * An ordering against a finite number an integer column cannot hold, a
+ * fraction or one past the type's range, which Postgres would refuse
+ * (22P02, 22003), has an exact integer form: `< 2.5` is `<= 2`, `> 2.5` is
+ * `>= 3`, and a bound past the range matches every row with a value or
+ * none. Null for any other column or value.
+ */
+function planIntegerBound(
+  column: ColumnManifest,
+  operator: ComparisonOperator,
+  value: unknown,
+): WhereNode | null {
+  const range = integerRange(column);
+  if (range === null || typeof value !== "number") return null;
+  if (!Number.isFinite(value)) return null;
+
+  const below = operator === "<" || operator === "<=";
+  const bound = below ? Math.floor(value) : Math.ceil(value);
+  if (BigInt(bound) > range.max) return below ? hasValue(column) : FALSE_NODE;
+  if (BigInt(bound) < range.min) return below ? FALSE_NODE : hasValue(column);
+  return compare(column, below ? "<=" : ">=", bound, false, null);
+}
+
+/** IS NOT NULL: what a comparison true for every value reduces to. */
+function hasValue(column: ColumnManifest): WhereNode {
+  return Object.freeze({ kind: "nullTest", column, isNull: false });
+}
+
 function compare(
   column: ColumnManifest,
   operator: ComparisonOperator,
   value: unknown,
   insensitive: boolean,
-  source: number,
+  source: number | null,
 ): WhereNode {
   return Object.freeze({
     kind: "compare",
@@ -284,6 +347,8 @@ function planPattern(
 ): WhereNode {
   if (operator === "contains" && column.pgType.endsWith("[]")) {
     if (value === null || value === undefined) return FALSE_NODE;
+    // No element equals a value of another type; Postgres would refuse it.
+    if (!isComparableElement(column, value)) return FALSE_NODE;
     return Object.freeze({ kind: "arrayContains", column, value });
   }
   if (column.kind !== "string") {

@@ -1,5 +1,8 @@
+import type { Where } from "@better-auth/core/db/adapter";
+import type { BetterAuthOptions } from "better-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { InvalidQueryError } from "../../runtime/invalid-query-error.js";
 import {
   createAdapterFixture,
   userData,
@@ -221,5 +224,232 @@ describe("C04: case-insensitive mode on every string operator", () => {
     expect(fixture.statements.map((statement) => statement.sql)).toEqual([
       expect.stringContaining('lower("email_address") = lower($1)'),
     ]);
+  });
+});
+
+describe("values of another type than the column's, with uuid ids", () => {
+  const auth = {
+    advanced: { database: { generateId: "uuid" } },
+    user: {
+      additionalFields: {
+        scores: { type: "number[]", required: false },
+        tags: { type: "string[]", required: false },
+      },
+    },
+  } as BetterAuthOptions;
+  let fixture: AdapterFixture;
+  let ids: string[];
+
+  beforeAll(async () => {
+    fixture = await createAdapterFixture("typed_values_uuid", auth);
+    ids = [];
+    for (const email of ["a@x.test", "b@x.test"]) {
+      const user = await fixture.adapter.create<Record<string, unknown>, User>({
+        model: "user",
+        data: userData(email, { scores: [1.5], tags: ["t"] }),
+      });
+      ids.push(user.id);
+    }
+    ids.sort();
+  });
+
+  afterAll(async () => {
+    await fixture.drop();
+  });
+
+  async function emailsWhere(where: Where[]) {
+    fixture.statements.length = 0;
+    const users = await fixture.adapter.findMany<User>({
+      model: "user",
+      where,
+    });
+    return users.map((user) => user.email).sort();
+  }
+
+  async function refusal(call: () => Promise<unknown>) {
+    fixture.statements.length = 0;
+    const error = await call().catch((caught: unknown) => caught);
+    expect(fixture.statements).toEqual([]);
+    return error;
+  }
+
+  it.each(["lt", "lte", "gt", "gte"] as const)(
+    "refuses %s against a malformed uuid, naming the field and its type",
+    async (operator) => {
+      const error = await refusal(() =>
+        emailsWhere([{ field: "id", value: "not-a-uuid", operator }]),
+      );
+
+      expect(error).toBeInstanceOf(InvalidQueryError);
+      expect((error as Error).message).toBe(
+        `Operator "${operator}" on field "id" of model "user" needs a value of the column's type, uuid.`,
+      );
+    },
+  );
+
+  it("refuses an ordering on a uuid foreign key by the field's name", async () => {
+    const error = await refusal(() =>
+      fixture.adapter.count({
+        model: "session",
+        where: [{ field: "userId", value: "junk", operator: "gt" }],
+      }),
+    );
+
+    expect((error as Error).message).toBe(
+      `Operator "gt" on field "userId" of model "session" needs a value of the column's type, uuid.`,
+    );
+  });
+
+  it("refuses a malformed uuid after a well-formed one cached the statement", async () => {
+    const after = (id: string) =>
+      fixture.adapter.deleteMany({
+        model: "session",
+        where: [{ field: "userId", value: id, operator: "gt" }],
+      });
+    expect(await after(ids[0]!)).toBe(0);
+
+    const error = await refusal(() => after("junk"));
+
+    expect(error).toBeInstanceOf(InvalidQueryError);
+  });
+
+  it("matches nothing with eq or in and every row with ne or not_in", async () => {
+    const junk = "not-a-uuid";
+
+    expect(await emailsWhere([{ field: "id", value: junk }])).toEqual([]);
+    expect(
+      await emailsWhere([
+        { field: "id", value: [junk, ids[0]!], operator: "in" },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      await emailsWhere([{ field: "id", value: junk, operator: "ne" }]),
+    ).toEqual(["a@x.test", "b@x.test"]);
+    expect(
+      await emailsWhere([{ field: "id", value: [junk], operator: "not_in" }]),
+    ).toEqual(["a@x.test", "b@x.test"]);
+  });
+
+  it("matches nothing when an array column is compared with a string", async () => {
+    expect(await emailsWhere([{ field: "tags", value: "t" }])).toEqual([]);
+    expect(
+      await emailsWhere([{ field: "tags", value: "t", operator: "ne" }]),
+    ).toEqual(["a@x.test", "b@x.test"]);
+    expect(await emailsWhere([{ field: "tags", value: ["t"] }])).toEqual([
+      "a@x.test",
+      "b@x.test",
+    ]);
+  });
+
+  it("finds no number array holding a string", async () => {
+    expect(
+      await emailsWhere([
+        { field: "scores", value: "abc", operator: "contains" },
+      ]),
+    ).toEqual([]);
+    expect(fixture.statements).toEqual([]);
+    expect(
+      await emailsWhere([
+        { field: "scores", value: 1.5, operator: "contains" },
+      ]),
+    ).toEqual(["a@x.test", "b@x.test"]);
+  });
+});
+
+describe("values of another type than the column's, with serial ids", () => {
+  const auth = {
+    advanced: { database: { generateId: "serial" } },
+    user: {
+      additionalFields: {
+        loginCount: { type: "number", required: false },
+      },
+    },
+  } as BetterAuthOptions;
+  let fixture: AdapterFixture;
+
+  beforeAll(async () => {
+    fixture = await createAdapterFixture("typed_values_serial", auth);
+    for (const [email, loginCount] of [
+      ["one@x.test", 1],
+      ["two@x.test", 2],
+      ["three@x.test", 3],
+      ["none@x.test", null],
+    ] as const) {
+      await fixture.adapter.create({
+        model: "user",
+        data: userData(email, { loginCount }),
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await fixture.drop();
+  });
+
+  async function emailsWhere(where: Where[]) {
+    const users = await fixture.adapter.findMany<User>({
+      model: "user",
+      where,
+      sortBy: { field: "email", direction: "asc" },
+    });
+    return users.map((user) => user.email);
+  }
+
+  it("refuses gt against an id that is not a number", async () => {
+    fixture.statements.length = 0;
+    const error = await emailsWhere([
+      { field: "id", value: "abc", operator: "gt" },
+    ]).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidQueryError);
+    expect((error as Error).message).toBe(
+      `Operator "gt" on field "id" of model "user" needs a value of the column's type, integer.`,
+    );
+    expect(fixture.statements).toEqual([]);
+  });
+
+  it("refuses lte against a string on an integer field", async () => {
+    const error = await emailsWhere([
+      { field: "loginCount", value: "many", operator: "lte" },
+    ]).catch((caught: unknown) => caught);
+
+    expect((error as Error).message).toBe(
+      `Operator "lte" on field "loginCount" of model "user" needs a value of the column's type, integer.`,
+    );
+  });
+
+  it("matches nothing with eq and every row with a value with ne for a non-numeric id", async () => {
+    expect(await emailsWhere([{ field: "id", value: "abc" }])).toEqual([]);
+    expect(
+      await emailsWhere([{ field: "id", value: "abc", operator: "ne" }]),
+    ).toEqual(["none@x.test", "one@x.test", "three@x.test", "two@x.test"]);
+  });
+
+  it.each<[string, number, string[]]>([
+    ["lt", 2.5, ["one@x.test", "two@x.test"]],
+    ["lte", 2.5, ["one@x.test", "two@x.test"]],
+    ["gt", 1.5, ["three@x.test", "two@x.test"]],
+    ["gte", 1.5, ["three@x.test", "two@x.test"]],
+    ["lt", -0.5, []],
+    ["gt", -0.5, ["one@x.test", "three@x.test", "two@x.test"]],
+    ["lt", 3_000_000_000, ["one@x.test", "three@x.test", "two@x.test"]],
+    ["gte", 3_000_000_000, []],
+    ["lte", -3_000_000_000, []],
+    ["gt", -3_000_000_000, ["one@x.test", "three@x.test", "two@x.test"]],
+  ])(
+    "answers loginCount %s %d as the integers it stands for",
+    async (operator, value, emails) => {
+      expect(
+        await emailsWhere([
+          { field: "loginCount", value, operator: operator as "lt" },
+        ]),
+      ).toEqual(emails);
+    },
+  );
+
+  it("matches nothing with eq on a fraction of an integer field", async () => {
+    expect(await emailsWhere([{ field: "loginCount", value: 1.5 }])).toEqual(
+      [],
+    );
   });
 });

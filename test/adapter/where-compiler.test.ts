@@ -6,6 +6,7 @@ import { resolveSchema } from "../../generator/schema/resolve-schema.js";
 import { compileSelect } from "../../runtime/compile-select.js";
 import { InvalidQueryError } from "../../runtime/invalid-query-error.js";
 import { schemaCatalogFor } from "../../runtime/schema-catalog.js";
+import { SqlParameters } from "../../runtime/sql-parameters.js";
 import { planWhere } from "../../runtime/where-plan.js";
 import {
   createTestDatabase,
@@ -325,6 +326,81 @@ describe("compileWhere", () => {
 
     expect(() => planWhere(users, where)).toThrow(
       'Operator "contains" does not apply to field "age" of model "user", which holds number values.',
+    );
+  });
+
+  it("turns lt on a fraction into lte on its floor for an integer column", async () => {
+    const parameters = new SqlParameters();
+    const statement = compileSelect(
+      {
+        table: users,
+        where: planWhere(
+          users,
+          clauses({ field: "age", value: 35.5, operator: "lt" }),
+        ),
+        columns: [users.field("email")],
+        joins: [],
+      },
+      parameters,
+    );
+
+    expect(statement).toEqual({
+      text: 'SELECT "email" FROM "user" WHERE "age" <= $1',
+      values: [35],
+    });
+    // A derived value has no source in the call: never cached and reused.
+    expect(parameters.sources).toEqual([null]);
+    expect(await emailsOf(statement)).toEqual(["alice@example.com"]);
+  });
+
+  it("turns gte on a fraction into gte on its ceiling", async () => {
+    const statement = selectEmails(
+      clauses({ field: "age", value: 30.2, operator: "gte" }),
+    );
+
+    expect(statement.values).toEqual([31]);
+    expect(await emailsOf(statement)).toEqual(["Bob@Example.COM"]);
+  });
+
+  it("reads lt past the integer range as every row with a value", async () => {
+    const statement = selectEmails(
+      clauses({ field: "age", value: 2 ** 31, operator: "lt" }),
+    );
+
+    expect(statement).toEqual({
+      text: 'SELECT "email" FROM "user" WHERE "age" IS NOT NULL ORDER BY "email" ASC',
+      values: [],
+    });
+    expect(await emailsOf(statement)).toEqual([
+      "Bob@Example.COM",
+      "alice@example.com",
+    ]);
+  });
+
+  it("folds gt past the integer range to FALSE", () => {
+    expect(
+      planWhere(
+        users,
+        clauses({ field: "age", value: 2 ** 31, operator: "gt" }),
+      ),
+    ).toEqual({ kind: "constant", value: false });
+  });
+
+  it("rejects an ordering against a string on an integer column", () => {
+    const where = clauses({ field: "age", value: "old", operator: "gte" });
+
+    expect(() => planWhere(users, where)).toThrow(
+      new InvalidQueryError(
+        `Operator "gte" on field "age" of model "user" needs a value of the column's type, integer.`,
+      ),
+    );
+  });
+
+  it("rejects an ordering against NaN on an integer column", () => {
+    const where = clauses({ field: "age", value: Number.NaN, operator: "lt" });
+
+    expect(() => planWhere(users, where)).toThrow(
+      `Operator "lt" on field "age" of model "user" needs a value of the column's type, integer.`,
     );
   });
 });
