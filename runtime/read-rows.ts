@@ -47,13 +47,17 @@ type RowShape =
  * where plan cannot match.
  *
  * @throws {InvalidQueryError} for an unknown field, operator or sort
- * direction; a `DatabaseError` when the statement fails.
+ * direction, a `limit` or `offset` that is not a non-negative integer, or a
+ * where value the planner or `encodeValue` refuses; a `DatabaseError` when
+ * the statement fails.
  */
 export function readRows(
   context: AdapterContext,
   method: AdapterMethod,
   request: ReadRequest,
 ): Promise<Row[]> {
+  checkPage(request.table, "limit", request.limit);
+  checkPage(request.table, "offset", request.offset);
   const key = readShape(request);
   const cached =
     key === null ? undefined : context.statements.get<RowShape>(key);
@@ -175,6 +179,25 @@ function readShape(request: ReadRequest): string | null {
   key += request.limit === undefined ? "\u0001-" : "\u0001l";
   key += request.offset !== undefined && request.offset > 0 ? "o" : "-";
   return key;
+}
+
+/**
+ * Postgres refuses a negative LIMIT or OFFSET (2201W, 2201X) and a
+ * fractional one (22P02); checked on every call, whichever path the
+ * statement takes, so that `offset: -5` is refused like `limit: -1`
+ * instead of being skipped. Better Auth passes 0 or leaves them out.
+ */
+function checkPage(
+  table: CatalogTable,
+  option: "limit" | "offset",
+  value: number | undefined,
+): void {
+  if (value === undefined || (Number.isSafeInteger(value) && value >= 0)) {
+    return;
+  }
+  throw new InvalidQueryError(
+    `The ${option} for model "${table.manifest.model}" must be a non-negative integer.`,
+  );
 }
 
 function sortPlan(table: CatalogTable, sortBy: ReadRequest["sortBy"]) {
