@@ -14,7 +14,10 @@ import { queryModuleFor } from "./outputs/typed-query-modules.js";
 import { planQueries } from "./queries/plan-queries.js";
 import { staticQueryOf } from "./queries/plan-static-queries.js";
 import { resolveSchema } from "./schema/resolve-schema.js";
-import type { TypegenDatabase } from "./typegen/start-typegen-database.js";
+import type {
+  PendingTypegenDatabase,
+  TypegenDatabase,
+} from "./typegen/start-typegen-database.js";
 
 export interface GenerateOptions {
   readonly configPath: string;
@@ -51,8 +54,9 @@ export interface GeneratedFiles {
  * need no database, then type the queries with pgtyped on a database,
  * render the rest and format the TypeScript. Every check that needs no
  * database (the config, the schema, the query plans, a migration that
- * additive DDL refuses) runs before the database starts, so such an error
- * arrives in moments rather than after PGlite's boot. Output is
+ * additive DDL refuses) runs before anything waits for the database, so
+ * such an error arrives in moments rather than after PGlite's boot, which
+ * runs meanwhile on its own thread and is then discarded. Output is
  * byte-identical for the same config: sorted paths, `\n` endings, no
  * timestamps or absolute paths.
  *
@@ -66,7 +70,39 @@ export async function generateFiles(
   const kinds = (options.outputKinds ?? OUTPUT_KINDS).filter(
     (kind) => options.withDatabase !== false || !kind.needsDatabase,
   );
+  // PGlite boots for seconds on a thread of its own, and loading the
+  // config (Better Auth and its plugins) keeps this thread as busy: start
+  // it first. A run that stops before typing the queries discards it.
+  const pending = kinds.some((kind) => kind.needsDatabase)
+    ? await prepareDatabase(options.databaseUrl ?? null)
+    : null;
+  let handedOver = false;
+  try {
+    const result = await generateWith(options, stage, kinds, () => {
+      handedOver = true;
+      return pending!;
+    });
+    return result;
+  } finally {
+    // Awaited, so that no PGlite thread outlives a refused run.
+    if (!handedOver) await pending?.discard().catch(() => {});
+  }
+}
 
+async function prepareDatabase(
+  databaseUrl: string | null,
+): Promise<PendingTypegenDatabase> {
+  const { prepareTypegenDatabase } =
+    await import("./typegen/start-typegen-database.js");
+  return prepareTypegenDatabase(databaseUrl);
+}
+
+async function generateWith(
+  options: GenerateOptions,
+  stage: StageRunner,
+  kinds: readonly OutputKind[],
+  takeDatabase: () => PendingTypegenDatabase,
+): Promise<GeneratedFiles> {
   const loaded = await stage(
     "load config",
     () => loadConfig(options.configPath, options.cwd),
@@ -109,7 +145,7 @@ export async function generateFiles(
   if (split !== -1) {
     const typedQueries = await typeQueries(
       context,
-      options.databaseUrl ?? null,
+      takeDatabase(),
       formatter,
       rendered,
       stage,
@@ -134,23 +170,20 @@ export async function generateFiles(
 type StageRunner = ReturnType<typeof stageRunner>;
 
 /**
- * Starts the database (PGlite, or a throwaway database on `databaseUrl`),
- * closes it again here, also on failure, and types the SQL query files
- * with pgtyped. PGlite and pgtyped are loaded only now: a run that stops
- * earlier never pays for them. PGlite boots on a thread of its own; until
- * it is ready, this thread loads pgtyped and formats the files rendered so
- * far. While pgtyped waits for PGlite, it formats each typed module.
+ * Opens the database (PGlite, or a throwaway database on a server) with
+ * the schema, closes it again here, also on failure, and types the SQL
+ * query files with pgtyped. pgtyped is loaded only now: a run that stops
+ * earlier never pays for it. Until PGlite is ready, this thread loads
+ * pgtyped and formats the files rendered so far; while pgtyped waits for
+ * PGlite, it formats each typed module.
  */
 async function typeQueries(
   context: Omit<OutputContext, "typedQueries" | "files">,
-  databaseUrl: string | null,
+  pending: PendingTypegenDatabase,
   formatter: OutputFormatter,
   rendered: ReadonlyMap<string, string>,
   stage: StageRunner,
 ): Promise<Map<string, string>> {
-  const { prepareTypegenDatabase } =
-    await import("./typegen/start-typegen-database.js");
-  const pending = prepareTypegenDatabase(databaseUrl);
   const opening = pending.open(
     renderDdl(planSchemaDdl(withEveryTable(context.manifest))),
   );

@@ -14,13 +14,34 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { runCli } from "../../generator/cli.js";
 import { startPgliteHost } from "../../generator/typegen/pglite-host.js";
 
-// The real PGlite start, watched: a refused run must never call it.
+// The real PGlite start, watched. It boots beside the config's loading, so
+// a refused run starts it too; what it must do is end it before returning,
+// without waiting for the boot or opening it.
+const hosts = vi.hoisted(
+  () => [] as { host: unknown; terminated: boolean; opened: boolean }[],
+);
 vi.mock("../../generator/typegen/pglite-host.js", async (importOriginal) => {
   const real =
     await importOriginal<
       typeof import("../../generator/typegen/pglite-host.js")
     >();
-  return { ...real, startPgliteHost: vi.fn(real.startPgliteHost) };
+  const watched = () => {
+    const host = real.startPgliteHost();
+    const entry = { host, terminated: false, opened: false };
+    hosts.push(entry);
+    return {
+      ...host,
+      open: (ddl: string) => {
+        entry.opened = true;
+        return host.open(ddl);
+      },
+      terminate: async () => {
+        await host.terminate();
+        entry.terminated = true;
+      },
+    };
+  };
+  return { ...real, startPgliteHost: vi.fn(watched) };
 });
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -82,7 +103,7 @@ afterAll(async () => {
 
 describe("generate before the database starts", () => {
   it(
-    "refuses an unsafe migration without starting PGlite and writes nothing",
+    "refuses an unsafe migration without opening PGlite, ends its thread and writes nothing",
     async () => {
       const before = await snapshotOf(workDir);
       await writeFile(
@@ -90,6 +111,7 @@ describe("generate before the database starts", () => {
         config(`username: { type: "string", required: true }`),
       );
       vi.mocked(startPgliteHost).mockClear();
+      hosts.length = 0;
 
       const refused = await cli(
         "generate",
@@ -104,7 +126,10 @@ describe("generate before the database starts", () => {
       expect(refused.out).toMatch(/^plan queries +\d+ ms /m);
       expect(refused.out).not.toMatch(/^start database /m);
       expect(refused.out).not.toMatch(/^type queries /m);
-      expect(startPgliteHost).not.toHaveBeenCalled();
+      expect(startPgliteHost).toHaveBeenCalledTimes(1);
+      expect(
+        hosts.map(({ opened, terminated }) => ({ opened, terminated })),
+      ).toEqual([{ opened: false, terminated: true }]);
       const after = await snapshotOf(workDir);
       after.delete("config-2.ts");
       expect(after).toEqual(before);
