@@ -1,6 +1,7 @@
-// `npx tsx bench/profile.ts`: CPU profiles of the adapter contestants, one
-// operation at a time, attributed to the code that spent the time (Better
-// Auth, its adapter factory, our runtime, the pg driver). CPU profiles hold
+// `npx tsx --conditions=pg-auth-codegen-source bench/profile.ts`: CPU
+// profiles of the adapter contestants, one operation at a time, attributed
+// to the code that spent the time (Better Auth, its adapter factory, our
+// runtime, the pg driver). CPU profiles hold
 // up on a busy machine where wall-clock rates do not. Settings:
 //
 //   PROFILE_OPERATIONS   comma-separated operation names (default: all but

@@ -195,6 +195,9 @@ describe("generate on PGlite", () => {
             types: ["node"],
             skipLibCheck: true,
             noEmit: true,
+            // The runtime's sources, not a dist/ that may be stale or
+            // missing in this checkout (test/package checks dist/).
+            customConditions: ["pg-auth-codegen-source"],
           },
           include: ["generated/**/*.ts"],
         }),
