@@ -6,11 +6,11 @@ import type { ColumnManifest } from "./schema-manifest.js";
  * without compiling again.
  */
 export type ParameterSource =
-  /** The value of `where[index]`, encoded for `column` (raw when null). */
+  /** The value of `where[index]`, encoded for `column`. */
   | {
       readonly from: "where";
       readonly index: number;
-      readonly column: ColumnManifest | null;
+      readonly column: ColumnManifest;
     }
   /** The value of a data key (an insert or `SET` value), encoded. */
   | {

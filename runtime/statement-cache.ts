@@ -83,9 +83,10 @@ export function bindValues(
     const source = sources[index]!;
     switch (source.from) {
       case "where": {
-        const value = call.where![source.index]!.value;
-        values[index] =
-          source.column === null ? value : encodeValue(source.column, value);
+        values[index] = encodeValue(
+          source.column,
+          call.where![source.index]!.value,
+        );
         break;
       }
       case "data":
