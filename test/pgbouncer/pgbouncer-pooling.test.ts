@@ -1,4 +1,3 @@
-import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import {
@@ -9,6 +8,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { withClient } from "../support/with-client.js";
 
 // Proves that the other PgBouncer tests test what they claim: the bouncer
 // they reach pools by transaction, so session state set by one client is
@@ -26,18 +26,8 @@ describeThroughPgBouncer("the test PgBouncer", (bouncerUrl) => {
     await database.drop();
   });
 
-  async function withClient<T>(work: (client: pg.Client) => Promise<T>) {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-
   it("reaches a database created on the server after it started", async () => {
-    const name = await withClient(async (client) => {
+    const name = await withClient(url, async (client) => {
       const { rows } = await client.query("SELECT current_database() AS name");
       return rows[0].name as string;
     });
@@ -48,11 +38,11 @@ describeThroughPgBouncer("the test PgBouncer", (bouncerUrl) => {
   it("hands one server session to successive clients (transaction pooling)", async () => {
     // A fresh database has at most one idle server session, so the second
     // client gets the session the first one changed.
-    await withClient((client) =>
+    await withClient(url, (client) =>
       client.query("SET statement_timeout = '4321ms'"),
     );
 
-    const timeout = await withClient(async (client) => {
+    const timeout = await withClient(url, async (client) => {
       const { rows } = await client.query("SHOW statement_timeout");
       return rows[0].statement_timeout as string;
     });

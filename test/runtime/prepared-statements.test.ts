@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { withClient } from "../support/with-client.js";
 
 const FIND_NOTE = "SELECT note FROM item WHERE id = $1";
 
@@ -28,16 +29,6 @@ describe("named prepared statements", () => {
   afterAll(async () => {
     await database.drop();
   });
-
-  async function withClient<T>(work: (client: pg.Client) => Promise<T>) {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
 
   /** The statements prepared on the server session of `client`. */
   async function preparedOn(client: pg.Client) {
@@ -60,7 +51,7 @@ describe("named prepared statements", () => {
   }
 
   it("prepares a reusable statement once on a direct connection under auto", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       const connection = new SqlConnection(client);
       for (const id of [1, 2, 1]) {
         await connection.query(FIND_NOTE, [id], "find", "scope-a");
@@ -74,7 +65,7 @@ describe("named prepared statements", () => {
   });
 
   it("leaves a statement without a scope unnamed", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       expect(await findNote(client, "auto", undefined)).toEqual([
         { note: "one" },
       ]);
@@ -83,7 +74,7 @@ describe("named prepared statements", () => {
   });
 
   it("prepares nothing when preparedStatements is false", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       expect(await findNote(client, false, "scope-a")).toEqual([
         { note: "one" },
       ]);
@@ -116,7 +107,7 @@ describe("named prepared statements", () => {
   });
 
   it("prepares one text again under another scope, so a rebuilt table with another column type still works", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       const connection = new SqlConnection(client);
       const text = "SELECT count(*)::int AS count FROM rebuilt WHERE id = $1";
       await client.query("CREATE TABLE rebuilt (id text)");
@@ -139,7 +130,7 @@ describe("named prepared statements", () => {
   });
 
   it("runs statements inside a transaction on its client, named", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       const connection = new SqlConnection(client, {
         preparedStatements: true,
       });
@@ -154,7 +145,7 @@ describe("named prepared statements", () => {
   });
 
   it("knows a direct connection by its backend process id", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       expect(await isDirectConnection(client)).toBe(true);
     });
     expect(

@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { withClient } from "../support/with-client.js";
 
 describe("SqlConnection", () => {
   let database: TestDatabase;
@@ -26,16 +27,6 @@ describe("SqlConnection", () => {
   afterAll(async () => {
     await database.drop();
   });
-
-  async function withClient<T>(work: (client: pg.Client) => Promise<T>) {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
 
   it("runs a nested transaction on the one connection of a Pool({ max: 1 })", async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 1 });
@@ -79,7 +70,7 @@ describe("SqlConnection", () => {
   });
 
   it("keeps other callers' statements out of an open transaction on a single client", async () => {
-    await withClient(async (client) => {
+    await withClient(database.url, async (client) => {
       const connection = new SqlConnection(client);
       let releaseTransaction!: () => void;
       const holding = new Promise<void>((resolve) => {
@@ -177,7 +168,7 @@ describe("SqlConnection", () => {
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on("warning", onWarning);
     try {
-      await withClient(async (client) => {
+      await withClient(database.url, async (client) => {
         const connection = new SqlConnection(client);
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, index) =>
