@@ -81,6 +81,7 @@ export function translateDatabaseError(
   const driver = (error ?? {}) as DriverError;
   const code = typeof driver.code === "string" ? driver.code : null;
   hideValues(driver);
+  if (code?.startsWith("22")) redactQuotedValues(driver);
   const details = {
     cause: error,
     code,
@@ -163,6 +164,24 @@ function hideValues(driver: DriverError): void {
         enumerable: false,
       });
     }
+  }
+}
+
+/**
+ * A data exception's message quotes the value PostgreSQL could not read:
+ * `invalid input syntax for type uuid: "ada@example.com"`, `value
+ * "99999999999" is out of range for type integer`. The message and the
+ * stack (whose first line repeats it) keep their words with each quoted
+ * part replaced, so a logged cause names the type but not the value.
+ */
+function redactQuotedValues(driver: DriverError & { stack?: unknown }): void {
+  if (typeof driver.message !== "string") return;
+  const original = driver.message;
+  const redacted = original.replace(/"(?:[^"]|"")*"/g, '"…"');
+  if (redacted === original) return;
+  driver.message = redacted;
+  if (typeof driver.stack === "string") {
+    driver.stack = driver.stack.replace(original, redacted);
   }
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   ConnectionError,
+  DatabaseError,
   UniqueViolationError,
 } from "../../runtime/database-error.js";
 import { SqlConnection } from "../../runtime/sql-connection.js";
@@ -133,6 +134,23 @@ describe("SqlConnection", () => {
     expect(((error as Error).cause as { detail: string }).detail).toBe(
       "Key (id)=(31) already exists.",
     );
+  });
+
+  it("keeps a value PostgreSQL cannot read out of the cause's message and stack", async () => {
+    const connection = new SqlConnection(database.pool);
+
+    const error = await connection
+      .query("SELECT $1::integer AS n", ["ada@example.com"], "readNumber")
+      .catch((caught: unknown) => caught);
+
+    expect((error as DatabaseError).code).toBe("22P02");
+    expect((error as Error).message).toBe(
+      'PostgreSQL rejected the statement with SQLSTATE 22P02 (query "readNumber").',
+    );
+    expect(((error as Error).cause as Error).message).toBe(
+      'invalid input syntax for type integer: "…"',
+    );
+    expect(inspect(error, { depth: 5 })).not.toContain("ada@example.com");
   });
 
   it("rejects a transaction whose connection the server ends, and keeps the process and pool alive", async () => {
