@@ -43,7 +43,16 @@ async function holdThrowawayDatabase() {
   );
   const exited = once(child, "exit") as Promise<[number | null, string | null]>;
   const lines = createInterface({ input: child.stdout! });
-  const [name] = (await once(lines, "line")) as [string];
+  // A holder that crashes (a refused login, say) fails the test at once
+  // with its exit code, instead of leaving it to wait out its timeout.
+  const [name] = (await Promise.race([
+    once(lines, "line"),
+    exited.then(([code]) => {
+      throw new Error(
+        `The holder exited with ${code} before opening a database.`,
+      );
+    }),
+  ])) as [string];
   held.push(name);
   return { child, exited, name };
 }
