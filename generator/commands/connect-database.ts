@@ -1,13 +1,15 @@
 import pg from "pg";
 
 import { CodegenError } from "../codegen-error.js";
+import { parseDatabaseUrl } from "../typegen/start-typegen-database.js";
 
 /**
  * Connects one client for a command that talks to a live database. The
  * URL is required: these commands never fall back to an environment
  * variable or a default server, so they cannot touch the wrong database.
  *
- * @throws {CodegenError} when the URL is missing or the server refuses;
+ * @throws {CodegenError} when the URL is missing, is not a postgres://
+ * URL (checked as generate checks it), or the server refuses;
  * the message never repeats the URL, which may hold a password.
  */
 export async function connectDatabase(
@@ -19,6 +21,7 @@ export async function connectDatabase(
       `${command} needs --database-url <url>, the PostgreSQL server to work on.`,
     );
   }
+  parseDatabaseUrl(url);
 
   const client = new pg.Client({ connectionString: url });
   try {

@@ -85,7 +85,7 @@ async function createThrowawayDatabase(
   ddl: string,
   databaseUrl: string,
 ): Promise<TypegenDatabase> {
-  const url = parseUrl(databaseUrl);
+  const url = parseDatabaseUrl(databaseUrl);
   const name = `pg_auth_codegen_${randomBytes(6).toString("hex")}`;
   const created = withClient(url.href, (client) =>
     client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
@@ -141,7 +141,15 @@ async function createThrowawayDatabase(
   };
 }
 
-function parseUrl(databaseUrl: string): URL {
+/**
+ * Checks a `--database-url` value before any command connects with it:
+ * `pg` reads a string that is not a URL as a host name and would report
+ * an unrelated lookup failure.
+ *
+ * @throws {CodegenError} when it is not a postgres:// or postgresql://
+ * URL; the message never repeats the value, which may hold a password.
+ */
+export function parseDatabaseUrl(databaseUrl: string): URL {
   try {
     const url = new URL(databaseUrl);
     if (url.protocol === "postgres:" || url.protocol === "postgresql:")

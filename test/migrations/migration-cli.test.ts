@@ -320,3 +320,30 @@ describe("plan's exit code on errors", () => {
     expect(result.out).toMatch(/\b3 when\s+plan could not run/);
   });
 });
+
+describe("a --database-url that is not a URL", () => {
+  it.each([
+    ["generate", 1],
+    ["migrate", 1],
+    ["plan", 3],
+  ] as const)(
+    "is refused by %s with generate's message, exit code %i",
+    async (command, expectedCode) => {
+      await writeConfig(`nickname: { type: "string", required: false }`);
+
+      const result = await cli(
+        command,
+        "--config",
+        configPath,
+        "--database-url",
+        "notaurl",
+      );
+
+      expect(result.code).toBe(expectedCode);
+      expect(result.err).toBe(
+        "error: --database-url must be a postgres:// URL. (--database-url)",
+      );
+    },
+    LONG,
+  );
+});
