@@ -1,3 +1,5 @@
+import { isStalePlan } from "./prepared-statements.js";
+
 /**
  * The few errors the runtime raises for database failures. Each keeps the
  * driver's error as `cause` and its SQLSTATE as `code`; messages are whole
@@ -117,6 +119,12 @@ export function translateDatabaseError(
     case "57014":
       return new QueryTimeoutError(
         `The statement was cancelled because it took too long${where}.`,
+        details,
+      );
+    case "0A000":
+      if (!isStalePlan(error)) break;
+      return new DatabaseError(
+        `A column changed type under a prepared statement${where}, as an ALTER COLUMN ... TYPE run while the app is up does; the statement is prepared again on the next call, so retry the transaction.`,
         details,
       );
     case "26000":

@@ -8,6 +8,18 @@ import { createHash } from "node:crypto";
 export type PreparedStatementsSetting = "auto" | boolean;
 
 /**
+ * @throws {TypeError} for anything but `"auto"`, `true` or `false`, so a
+ * misspelt setting from untyped code is not taken for one of them.
+ */
+export function checkPreparedStatementsSetting(
+  setting: unknown,
+): asserts setting is PreparedStatementsSetting {
+  if (setting !== "auto" && setting !== true && setting !== false) {
+    throw new TypeError('preparedStatements must be "auto", true or false.');
+  }
+}
+
+/**
  * Each distinct statement text prepared on a server connection keeps its
  * plan there until the connection closes. The adapter's statements are
  * bounded by the shapes an app asks for (a few dozen in Better Auth's
@@ -15,6 +27,12 @@ export type PreparedStatementsSetting = "auto" | boolean;
  * connection's memory without end.
  */
 const MAX_PREPARED_TEXTS = 256;
+
+/**
+ * A statement this long (thousands of OR-ed clauses) is one caller's
+ * oddity, not a shape worth a plan kept on every connection.
+ */
+const MAX_PREPARED_TEXT_LENGTH = 16_384;
 
 /**
  * The scope a reusable statement is prepared under: a digest of the schema
@@ -37,7 +55,7 @@ export class PreparedStatementNames {
   readonly #scopes = new Map<string, Map<string, string>>();
   #count = 0;
 
-  /** The name for `text` under `scope`, or undefined past the cap. */
+  /** The name for `text` under `scope`, or undefined past the caps. */
   nameFor(scope: string, text: string): string | undefined {
     let names = this.#scopes.get(scope);
     if (names === undefined) {
@@ -45,12 +63,32 @@ export class PreparedStatementNames {
       this.#scopes.set(scope, names);
     }
     const known = names.get(text);
-    if (known !== undefined || this.#count >= MAX_PREPARED_TEXTS) return known;
+    if (
+      known !== undefined ||
+      this.#count >= MAX_PREPARED_TEXTS ||
+      text.length > MAX_PREPARED_TEXT_LENGTH
+    ) {
+      return known;
+    }
 
     const name = `pgac_${sha1(`${scope}\u0000${text}`)}`;
     names.set(text, name);
     this.#count += 1;
     return name;
+  }
+
+  /**
+   * Gives `text` a new name, derived from its old one, so that the next
+   * call parses it afresh on every connection. For a statement whose
+   * cached plan PostgreSQL refuses (0A000, "cached plan must not change
+   * result type": a column's type was altered under it); the old one is
+   * left to end with its connection.
+   */
+  renew(scope: string, text: string): void {
+    const names = this.#scopes.get(scope);
+    const old = names?.get(text);
+    if (old === undefined) return;
+    names!.set(text, `pgac_${sha1(`${old}\u0000${text}`)}`);
   }
 }
 
@@ -81,4 +119,14 @@ export async function isDirectConnection(
     "SELECT pg_catalog.pg_backend_pid() AS pid",
   );
   return (rows[0] as { pid?: unknown } | undefined)?.pid === client.processID;
+}
+
+/**
+ * 0A000 "cached plan must not change result type", told apart from other
+ * unsupported features by the server function that raised it (messages
+ * follow the server's language).
+ */
+export function isStalePlan(error: unknown): boolean {
+  const driver = error as { code?: unknown; routine?: unknown } | null;
+  return driver?.code === "0A000" && driver.routine === "RevalidateCachedQuery";
 }

@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 import { translateDatabaseError } from "./database-error.js";
 import {
+  checkPreparedStatementsSetting,
   isDirectConnection,
+  isStalePlan,
   PreparedStatementNames,
   type PreparedStatementsSetting,
 } from "./prepared-statements.js";
@@ -129,6 +131,7 @@ export class SqlConnection implements SqlExecutor {
     this.#logger = options.logger ?? null;
     this.#preparedChosen = options.preparedStatements !== undefined;
     this.#preparedSetting = options.preparedStatements ?? "auto";
+    checkPreparedStatementsSetting(this.#preparedSetting);
     this.#named = settledNaming(this.#preparedSetting);
   }
 
@@ -139,6 +142,7 @@ export class SqlConnection implements SqlExecutor {
    * @throws {TypeError} when an earlier caller chose differently.
    */
   choosePreparedStatements(setting: PreparedStatementsSetting): void {
+    checkPreparedStatementsSetting(setting);
     if (this.#preparedChosen && setting !== this.#preparedSetting) {
       throw new TypeError(
         `preparedStatements is ${String(setting)} here but ${String(this.#preparedSetting)} for another adapter or store on the same pool or client; give them the same setting.`,
@@ -305,6 +309,7 @@ export class SqlConnection implements SqlExecutor {
     values: readonly unknown[],
     name: string,
     scope: string | undefined,
+    retried = false,
   ): Promise<SqlResult<Row>> {
     this.#logger?.({ name, sql: text });
     if (scope !== undefined && this.#named === undefined) {
@@ -323,7 +328,17 @@ export class SqlConnection implements SqlExecutor {
       );
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
-      throw translateDatabaseError(error, name);
+      if (prepared === undefined || !isStalePlan(error)) {
+        throw translateDatabaseError(error, name);
+      }
+      // PostgreSQL refused the statement before running it. Outside a
+      // transaction it runs again at once under its new name; inside one,
+      // the transaction is already aborted and the caller sees the error.
+      this.#names.renew(scope!, text);
+      if (retried || this.inTransaction) {
+        throw translateDatabaseError(error, name);
+      }
+      return this.#run(client, text, values, name, scope, true);
     }
   }
 

@@ -1,5 +1,8 @@
+import type { DBTransactionAdapter } from "@better-auth/core/db/adapter";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DatabaseError } from "../../runtime/database-error.js";
 
 import {
   createAdapterFixture,
@@ -84,5 +87,76 @@ describe("named prepared statements across an additive migration", () => {
     // The old instance's manifest knows neither column: the rows it
     // returns are exactly the ones it returned before.
     expect(after).toEqual(before);
+  });
+});
+
+// A hand-written migration that changes a column's type (README,
+// "Changes generate refuses") makes PostgreSQL refuse every statement
+// prepared before it that returns the column: 0A000, "cached plan must not
+// change result type".
+describe("named prepared statements across a column type change", () => {
+  let fixture: AdapterFixture;
+
+  beforeAll(async () => {
+    fixture = await createAdapterFixture(
+      "prepared_type_change",
+      {},
+      { pool: { max: 1 } },
+    );
+    await fixture.adapter.create({
+      model: "user",
+      data: { name: "Ada", email: "ada@example.com", emailVerified: false },
+    });
+  });
+
+  afterAll(async () => {
+    await fixture.drop();
+  });
+
+  const findAda = (
+    adapter: Pick<DBTransactionAdapter, "findOne"> = fixture.adapter,
+  ) =>
+    adapter.findOne<{ name: string }>({
+      model: "user",
+      where: [{ field: "email", value: "ada@example.com" }],
+    });
+
+  async function alterName(type: string) {
+    const migrator = new pg.Client({ connectionString: fixture.database.url });
+    await migrator.connect();
+    try {
+      await migrator.query(
+        `ALTER TABLE "user" ALTER COLUMN "name" TYPE ${type}`,
+      );
+    } finally {
+      await migrator.end();
+    }
+  }
+
+  it("prepares the statement again and answers, outside a transaction", async () => {
+    expect((await findAda())?.name).toBe("Ada");
+    await alterName("varchar(200)");
+
+    expect((await findAda())?.name).toBe("Ada");
+    expect((await findAda())?.name).toBe("Ada");
+  });
+
+  it("fails the transaction it happens in once, naming the cause, and not the next one", async () => {
+    const { adapter } = fixture;
+    await adapter.transaction((inner) => findAda(inner));
+    await alterName("text");
+
+    const failure = await adapter
+      .transaction((inner) => findAda(inner))
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DatabaseError);
+    expect((failure as DatabaseError).code).toBe("0A000");
+    expect((failure as Error).message).toBe(
+      'A column changed type under a prepared statement (query "findUserByEmail"), as an ALTER COLUMN ... TYPE run while the app is up does; the statement is prepared again on the next call, so retry the transaction.',
+    );
+    expect((await adapter.transaction((inner) => findAda(inner)))?.name).toBe(
+      "Ada",
+    );
   });
 });

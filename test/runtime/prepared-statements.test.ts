@@ -171,6 +171,23 @@ describe("preparedStatements choices on a shared connection", () => {
     void pool.end();
   });
 
+  it('refuses a setting that is not "auto", true or false', () => {
+    const pool = new pg.Pool({ max: 1 });
+
+    expect(() =>
+      connectionFor(pool, "yes" as unknown as PreparedStatementsSetting),
+    ).toThrow(
+      new TypeError('preparedStatements must be "auto", true or false.'),
+    );
+    expect(
+      () =>
+        new SqlConnection(pool, {
+          preparedStatements: 1 as unknown as PreparedStatementsSetting,
+        }),
+    ).toThrow(TypeError);
+    void pool.end();
+  });
+
   it("lets an explicit choice replace the default", () => {
     const pool = new pg.Pool({ max: 1 });
     const shared = connectionFor(pool);
@@ -194,5 +211,24 @@ describe("PreparedStatementNames", () => {
 
     expect(names.nameFor("a", "SELECT 999")).toBeUndefined();
     expect(names.nameFor("a", "SELECT 0")).toBe(first);
+  });
+
+  it("leaves a text over 16,384 characters unnamed", () => {
+    const names = new PreparedStatementNames();
+    const clauses = Array.from({ length: 2000 }, (_, i) => `id = $${i + 1}`);
+
+    expect(
+      names.nameFor("a", `SELECT 1 WHERE ${clauses.join(" OR ")}`),
+    ).toBeUndefined();
+  });
+
+  it("renames a text so the next call parses it afresh", () => {
+    const names = new PreparedStatementNames();
+    const first = names.nameFor("a", "SELECT 0");
+    names.renew("a", "SELECT 0");
+    const second = names.nameFor("a", "SELECT 0");
+
+    expect(second).toMatch(/^pgac_[0-9a-f]{40}$/);
+    expect(second).not.toBe(first);
   });
 });
