@@ -7,6 +7,7 @@ import type {
 } from "@better-auth/core/db/adapter";
 
 import type { QueryLog } from "../runtime/create-adapter-methods.js";
+import type { PreparedStatementsSetting } from "../runtime/prepared-statements.js";
 import { createPgAdapter } from "../runtime/create-pg-adapter.js";
 import type { SchemaManifest } from "../runtime/schema-manifest.js";
 import {
@@ -28,6 +29,8 @@ export interface PgAuthAdapterOptions {
   readonly debugLogs?: DBAdapterDebugLogOption | undefined;
   /** Where debug logs go; by default Better Auth's logger. */
   readonly logger?: QueryLog | undefined;
+  /** Named prepared statements; see `SqlConnectionOptions`. */
+  readonly preparedStatements?: PreparedStatementsSetting | undefined;
 }
 
 /**
@@ -59,6 +62,7 @@ export function pgAuthAdapter(
         staticQueries: planStaticQueries(manifest),
         debugLogs: adapterOptions.debugLogs,
         logger: adapterOptions.logger,
+        preparedStatements: adapterOptions.preparedStatements,
       });
       built.set(options, build);
     }
@@ -102,3 +106,4 @@ function manifestFor(
 }
 
 export { createPgAdapter } from "../runtime/create-pg-adapter.js";
+export { defineConfig, type CodegenConfig } from "./config.js";
