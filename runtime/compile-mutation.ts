@@ -1,6 +1,6 @@
 import type { CompiledStatement } from "./compile-select.js";
 import { compileWhere } from "./compile-where.js";
-import { encodeValue } from "./encode-value.js";
+import { encodeData } from "./encode-value.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
 import { quoteIdentifier } from "./quote-identifier.js";
 import type { CatalogTable } from "./schema-catalog.js";
@@ -16,13 +16,15 @@ export type ColumnValues = Readonly<Record<string, unknown>>;
  * the column default applies (the uuid default, the identity of serial
  * ids); a row with no values at all uses DEFAULT VALUES.
  *
- * @throws {InvalidQueryError} for a key that is not a column of the table.
+ * @throws {InvalidQueryError} for a key that is not a column of the table,
+ * or a value the column cannot hold (`encodeData`).
  */
 export function compileInsert(
   table: CatalogTable,
   data: ColumnValues,
   parameters = new SqlParameters(),
 ): CompiledStatement {
+  const { model } = table.manifest;
   const columns: string[] = [];
   const values: string[] = [];
   for (const [name, value] of Object.entries(data)) {
@@ -30,8 +32,9 @@ export function compileInsert(
     const column = table.column(name);
     columns.push(quoteIdentifier(column.column));
     values.push(
-      parameters.add(encodeValue(column, value), {
+      parameters.add(encodeData(model, column, value), {
         from: "data",
+        model,
         key: name,
         column,
       }),
@@ -54,7 +57,8 @@ export function compileInsert(
  * row changes (Better Auth's `update`); without, every match does
  * (`updateMany`, which returns only the count).
  *
- * @throws {InvalidQueryError} for an unknown column or an empty update.
+ * @throws {InvalidQueryError} for an unknown column, a value the column
+ * cannot hold (`encodeData`), or an empty update.
  */
 export function compileUpdate(
   table: CatalogTable,
@@ -215,12 +219,14 @@ function compileAssignments(
   data: ColumnValues,
   parameters: SqlParameters,
 ): string[] {
+  const { model } = table.manifest;
   const assignments: string[] = [];
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue;
     const column = table.column(name);
-    const placeholder = parameters.add(encodeValue(column, value), {
+    const placeholder = parameters.add(encodeData(model, column, value), {
       from: "data",
+      model,
       key: name,
       column,
     });

@@ -52,6 +52,60 @@ function encodeJson(column: ColumnManifest, value: unknown): string {
   return text;
 }
 
+/**
+ * `encodeValue` for a value an insert or an update writes to a column.
+ * Beyond what `encodeValue` refuses, the value must be one the column's
+ * integer type holds: Postgres refuses a fraction, `NaN`, a number past the
+ * type's range or a string like `"abc"` there (22P02, 22003) with a message
+ * that quotes the value. The where planner has already folded or refused
+ * such values in where-clauses by the same test (`isComparable`); data has
+ * no such step, so it is checked here, where the model is known.
+ *
+ * @throws {InvalidQueryError} naming the model, field and column type (not
+ * the value) when an integer or bigint column, or an element of a bigint[]
+ * column, is given anything but a whole number within the type's range (a
+ * number, a string of decimal digits or a BigInt); and what `encodeValue`
+ * throws.
+ */
+export function encodeData(
+  model: string,
+  column: ColumnManifest,
+  value: unknown,
+): unknown {
+  const integerColumn = WHOLE_NUMBER_COLUMNS.get(column.pgType);
+  if (
+    integerColumn !== undefined &&
+    value !== null &&
+    value !== undefined &&
+    !fitsType(column.pgType, value)
+  ) {
+    throw new InvalidQueryError(
+      `Field "${column.field}" of model "${model}" is ${integerColumn}.`,
+    );
+  }
+  return encodeValue(column, value);
+}
+
+/**
+ * The integer types the generator emits (`number` fields, serial ids and
+ * the keys that reference them, `bigint` numbers and number arrays), as the
+ * refusal describes them.
+ */
+const WHOLE_NUMBER_COLUMNS: ReadonlyMap<string, string> = new Map([
+  [
+    "integer",
+    "an integer column; the value is not a whole number within its range",
+  ],
+  [
+    "bigint",
+    "a bigint column; the value is not a whole number within its range",
+  ],
+  [
+    "bigint[]",
+    "a bigint[] column; the value is not an array of whole numbers within its range",
+  ],
+]);
+
 function refuse(column: ColumnManifest, reason: string): never {
   throw new InvalidQueryError(
     `The value for field "${column.field}" (column "${column.column}") ${reason}, which PostgreSQL cannot store.`,
@@ -60,7 +114,8 @@ function refuse(column: ColumnManifest, reason: string): never {
 
 const UUID_PATTERN =
   /^(?:\{[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}\}|[0-9a-f]{4}(?:-?[0-9a-f]{4}){7})$/i;
-const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+/** What `int4in` and `int8in` read; they skip only ASCII white space. */
+const INTEGER_TEXT = /^[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*$/;
 /** What `boolin` reads: a prefix of true/false/yes/no, on/off, 1 or 0. */
 const BOOLEAN_TEXT =
   /^[ \t\n\r\v\f]*(?:t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|y(?:es?)?|no?|o(?:n|ff?)|[01])[ \t\n\r\v\f]*$/i;
@@ -69,10 +124,30 @@ const BOOLEAN_TEXT =
 export interface IntegerRange {
   readonly min: bigint;
   readonly max: bigint;
+  /**
+   * The least and greatest JS numbers the column holds as node-postgres
+   * sends them, which is as JS prints them: the shortest decimal that
+   * reads back as the same double. Past 2^53 that is not the double's
+   * exact value, and -2^63 prints as -9223372036854776000, past int8's
+   * range; the doubles next to ±2^63 print within it. Comparing numbers
+   * also spares a BigInt per value written.
+   */
+  readonly minNumber: number;
+  readonly maxNumber: number;
 }
 
-const INT4: IntegerRange = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
-const INT8: IntegerRange = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+const INT4: IntegerRange = {
+  min: -(2n ** 31n),
+  max: 2n ** 31n - 1n,
+  minNumber: -(2 ** 31),
+  maxNumber: 2 ** 31 - 1,
+};
+const INT8: IntegerRange = {
+  min: -(2n ** 63n),
+  max: 2n ** 63n - 1n,
+  minNumber: -(2 ** 63 - 1024),
+  maxNumber: 2 ** 63 - 1024,
+};
 
 /** The range of an integer or bigint column; null for any other type. */
 export function integerRange(column: ColumnManifest): IntegerRange | null {
@@ -148,12 +223,22 @@ function fitsElements(pgType: string, values: readonly unknown[]): boolean {
   return true;
 }
 
+/**
+ * A whole number within the range, as a number, a BigInt or decimal text.
+ * Not `Number.isSafeInteger`: an integer double past 2^53 is written as JS
+ * prints it and a bigint column gives it back as the same double, so it is
+ * accepted as data and equals itself in a where-clause.
+ */
 function fitsInteger(value: unknown, range: IntegerRange): boolean {
-  let integer: bigint;
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) return false;
-    integer = BigInt(value);
-  } else if (typeof value === "string" && INTEGER_TEXT.test(value)) {
+    return (
+      Number.isInteger(value) &&
+      value >= range.minNumber &&
+      value <= range.maxNumber
+    );
+  }
+  let integer: bigint;
+  if (typeof value === "string" && INTEGER_TEXT.test(value)) {
     integer = BigInt(value.trim());
   } else if (typeof value === "bigint") {
     integer = value;

@@ -15,6 +15,8 @@ export type ParameterSource =
   /** The value of a data key (an insert or `SET` value), encoded. */
   | {
       readonly from: "data";
+      /** The model key, which a refused value's error names. */
+      readonly model: string;
       readonly key: string;
       readonly column: ColumnManifest;
     }

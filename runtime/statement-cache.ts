@@ -1,6 +1,6 @@
 import type { CleanedWhere } from "@better-auth/core/db/adapter";
 
-import { encodeValue, isComparable } from "./encode-value.js";
+import { encodeData, encodeValue, isComparable } from "./encode-value.js";
 import type { CatalogTable } from "./schema-catalog.js";
 import type { ParameterSource } from "./sql-parameters.js";
 
@@ -69,10 +69,11 @@ export class StatementCache {
 
 /**
  * The parameter values of a cached statement for this call. Where and data
- * values go through `encodeValue` as when the statement was compiled, so a
- * value PostgreSQL cannot store is refused on every call.
+ * values go through `encodeValue` and `encodeData` as when the statement
+ * was compiled, so a value PostgreSQL cannot store is refused on every call.
  *
- * @throws {InvalidQueryError} from `encodeValue`, naming the field.
+ * @throws {InvalidQueryError} from `encodeValue` or `encodeData`, naming
+ * the field.
  */
 export function bindValues(
   sources: readonly ParameterSource[],
@@ -90,7 +91,11 @@ export function bindValues(
         break;
       }
       case "data":
-        values[index] = encodeValue(source.column, call.data![source.key]);
+        values[index] = encodeData(
+          source.model,
+          source.column,
+          call.data![source.key],
+        );
         break;
       case "increment":
         values[index] = call.increment![source.key];

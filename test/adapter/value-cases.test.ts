@@ -15,10 +15,10 @@ describe("values PostgreSQL cannot store", () => {
   const auth = {
     user: {
       additionalFields: {
-        loginCount: { type: "number", required: false },
         birthDate: { type: "date", required: false },
         preferences: { type: "json", required: false },
         tags: { type: "string[]", required: false },
+        ratings: { type: "number[]", required: false },
       },
     },
   } as BetterAuthOptions;
@@ -75,9 +75,9 @@ describe("values PostgreSQL cannot store", () => {
       "is an invalid Date",
     ],
     [
-      "NaN for a number",
-      { loginCount: Number.NaN },
-      "loginCount",
+      "NaN in a number[] element",
+      { ratings: [1.5, Number.NaN] },
+      "ratings",
       "is not a finite number",
     ],
   ])(
