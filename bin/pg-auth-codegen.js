@@ -4,5 +4,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { runCli } = await import("../generator/cli.ts");
-process.exitCode = await runCli(process.argv.slice(2));
+const { runCliAndExit } = await import("../generator/cli.ts");
+await runCliAndExit(process.argv.slice(2));

@@ -48,6 +48,35 @@ export async function runCli(
   }
 }
 
+/**
+ * The binary's entry: runs the command, then ends the process with its
+ * exit code once stdout and stderr are written. The config may import the
+ * app's auth module, which often leaves a pool, a timer or a socket open;
+ * waiting for those would keep `generate --check` running in CI forever,
+ * or until a pool's idle timeout.
+ */
+export async function runCliAndExit(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv);
+  process.exitCode = code;
+  // After Ctrl-C the signal handler exits with 130 or 143 once the
+  // throwaway database is dropped: exiting now would leave it behind.
+  if (wasInterrupted()) return;
+
+  await Promise.all([written(process.stdout), written(process.stderr)]);
+  process.exit(code);
+}
+
+/**
+ * Resolves once everything written to `stream` so far has been handed to
+ * the system: writes complete in order, so an empty write's callback
+ * comes after theirs. Linux writes pipes, files and terminals
+ * synchronously already; where a pipe is written asynchronously (macOS),
+ * this keeps process.exit from cutting the output short.
+ */
+function written(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
 async function usage(): Promise<string> {
   const lines = await Promise.all(
     Object.values(COMMANDS).map(async (load) => {
@@ -82,5 +111,5 @@ const isEntry =
   process.argv[1] !== undefined &&
   import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isEntry) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  await runCliAndExit(process.argv.slice(2));
 }

@@ -30,8 +30,9 @@ export interface LoadedConfig {
  * file works) and checks the shape of its default export.
  *
  * @throws {CodegenError} when the file is missing, fails to import (the
- * message carries the import error), or does not default-export
- * `{ auth: {...} }` with valid optional settings.
+ * message carries the import error), has not finished importing within
+ * 60 s (`PG_AUTH_CODEGEN_CONFIG_TIMEOUT`, in seconds, changes that), or
+ * does not default-export `{ auth: {...} }` with valid optional settings.
  */
 export async function loadConfig(
   configPath: string,
@@ -62,19 +63,70 @@ export async function loadConfig(
   };
 }
 
+/**
+ * How long a config may take to import. An app's auth module may await a
+ * server at its top level (a database, a secret store); one that never
+ * answers would otherwise hang the command, in CI too, without a word.
+ */
+const DEFAULT_LOAD_SECONDS = 60;
+const LOAD_TIMEOUT_VARIABLE = "PG_AUTH_CODEGEN_CONFIG_TIMEOUT";
+/** setTimeout's limit: a longer delay fires after 1 ms instead. */
+const MAX_LOAD_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 async function importDefault(
   path: string,
   shownPath: string,
 ): Promise<unknown> {
-  try {
-    const module = (await import(pathToFileURL(path).href)) as {
-      default?: unknown;
-    };
-    return module.default;
-  } catch (error) {
+  const seconds = loadTimeoutSeconds();
+  const imported = import(pathToFileURL(path).href).then(
+    (module: { default?: unknown }) => module.default,
+    (error: unknown) => {
+      throw new CodegenError(
+        `Config file ${shownPath} could not be loaded: ${(error as Error).message}`,
+      );
+    },
+  );
+  return settleWithin(
+    imported,
+    seconds,
+    () =>
+      new CodegenError(
+        `Config file ${shownPath} did not finish loading within ${seconds} s: a top-level await that never settles, or an import that waits on a server? Set ${LOAD_TIMEOUT_VARIABLE} to a number of seconds to wait longer.`,
+      ),
+  );
+}
+
+function loadTimeoutSeconds(): number {
+  const setting = process.env[LOAD_TIMEOUT_VARIABLE];
+  if (setting === undefined || setting === "") return DEFAULT_LOAD_SECONDS;
+
+  const seconds = Number(setting);
+  if (!(seconds > 0 && seconds <= MAX_LOAD_SECONDS)) {
     throw new CodegenError(
-      `Config file ${shownPath} could not be loaded: ${(error as Error).message}`,
+      `${LOAD_TIMEOUT_VARIABLE} is "${setting}"; it must be a number of seconds above 0 and at most ${MAX_LOAD_SECONDS}, such as 120.`,
     );
+  }
+  return seconds;
+}
+
+/**
+ * Rejects with `timedOut()` when `work` has not settled after `seconds`.
+ * The timer keeps the process alive on purpose: a config whose import
+ * waits on nothing that does would otherwise end it with no message.
+ */
+async function settleWithin<T>(
+  work: Promise<T>,
+  seconds: number,
+  timedOut: () => Error,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
