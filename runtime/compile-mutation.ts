@@ -1,6 +1,6 @@
 import type { CompiledStatement } from "./compile-select.js";
 import { compileWhere } from "./compile-where.js";
-import { encodeData } from "./encode-value.js";
+import { encodeData, isComparable } from "./encode-value.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
 import { quoteIdentifier } from "./quote-identifier.js";
 import type { CatalogTable } from "./schema-catalog.js";
@@ -128,10 +128,13 @@ export function compileIncrement(
 
 /**
  * The column an `incrementOne` key names, once it is known to be numeric
- * and its delta a finite number.
+ * and its delta a number the column holds. Postgres gives the delta's
+ * parameter the column's type (`"n" + $1` with an integer "n"), so a
+ * fraction or a number past the range fails there (22P02, 22003), quoting
+ * the value.
  *
  * @throws {InvalidQueryError} for an unknown or non-numeric column, or a
- * delta that is not a finite number.
+ * delta that is not a whole number within the column type's range.
  */
 export function checkIncrement(
   table: CatalogTable,
@@ -144,9 +147,9 @@ export function checkIncrement(
       `Field "${column.field}" of model "${table.manifest.model}" is not a number and cannot be incremented.`,
     );
   }
-  if (typeof delta !== "number" || !Number.isFinite(delta)) {
+  if (typeof delta !== "number" || !isComparable(column, delta)) {
     throw new InvalidQueryError(
-      `The increment of field "${column.field}" of model "${table.manifest.model}" must be a finite number.`,
+      `The increment of field "${column.field}" of model "${table.manifest.model}" must be a whole number within the range of its ${column.pgType} column.`,
     );
   }
   return column;

@@ -199,6 +199,44 @@ describe("data values an integer column cannot hold", () => {
     );
   });
 
+  it.each<[string, Row, string, string]>([
+    ["a fraction", { loginCount: 2.5 }, "loginCount", "integer"],
+    ["1e12", { loginCount: 1e12 }, "loginCount", "integer"],
+    ["NaN", { loginCount: Number.NaN }, "loginCount", "integer"],
+    ["a numeric string", { loginCount: "1" }, "loginCount", "integer"],
+    ["2^63", { visits: 2 ** 63 }, "visits", "bigint"],
+  ])(
+    "refuses an increment by %s, sending nothing",
+    async (_case, increment, field, type) => {
+      const user = await create({ loginCount: 0, visits: 0 });
+
+      const error = await refusal(() =>
+        fixture.adapter.incrementOne({
+          model: "user",
+          where: [{ field: "id", value: user.id as string }],
+          increment: increment as Record<string, number>,
+        }),
+      );
+
+      expect(error).toBeInstanceOf(InvalidQueryError);
+      expect((error as Error).message).toBe(
+        `The increment of field "${field}" of model "user" must be a whole number within the range of its ${type} column.`,
+      );
+    },
+  );
+
+  it("increments an integer column by 2^31 - 1", async () => {
+    const user = await create({ loginCount: 0 });
+
+    const updated = await fixture.adapter.incrementOne<Row>({
+      model: "user",
+      where: [{ field: "id", value: user.id as string }],
+      increment: { loginCount: 2147483647 },
+    });
+
+    expect(updated?.loginCount).toBe(2147483647);
+  });
+
   it.each<[string, unknown, number]>([
     ["0", 0, 0],
     ["-1", -1, -1],
