@@ -329,12 +329,16 @@ describe("a --database-url that is not a URL", () => {
   ] as const)(
     "is refused by %s with generate's message, exit code %i",
     async (command, expectedCode) => {
-      await writeConfig(`nickname: { type: "string", required: false }`);
+      // A folder of its own: the migrations the workflow above wrote must
+      // not decide what generate says first.
+      const dir = await mkdtemp(join(workDir, "not-a-url-"));
+      const path = join(dir, "auth-codegen.config.ts");
+      await writeFile(path, config(""));
 
       const result = await cli(
         command,
         "--config",
-        configPath,
+        path,
         "--database-url",
         "notaurl",
       );
