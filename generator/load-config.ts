@@ -6,6 +6,20 @@ import { CodegenError } from "./codegen-error.js";
 import type { CodegenConfig } from "./config.js";
 
 export const DEFAULT_CONFIG_FILE = "auth-codegen.config.ts";
+/** The default's ES-module spelling, for packages that are CommonJS. */
+const DEFAULT_MODULE_CONFIG_FILE = "auth-codegen.config.mts";
+
+/**
+ * The config file to use when none is named: `auth-codegen.config.ts` in
+ * `cwd`, or `auth-codegen.config.mts` when only that one exists.
+ */
+export function defaultConfigFile(cwd = process.cwd()): string {
+  const moduleFile = resolve(cwd, DEFAULT_MODULE_CONFIG_FILE);
+  return !existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) &&
+    existsSync(moduleFile)
+    ? DEFAULT_MODULE_CONFIG_FILE
+    : DEFAULT_CONFIG_FILE;
+}
 
 /** A config file, loaded and checked, with the paths derived from it. */
 export interface LoadedConfig {
@@ -82,7 +96,7 @@ async function importDefault(
     (module: { default?: unknown }) => module.default,
     (error: unknown) => {
       throw new CodegenError(
-        `Config file ${shownPath} could not be loaded: ${(error as Error).message}`,
+        `Config file ${shownPath} could not be loaded: ${(error as Error).message}${commonJsHint(path, error)}`,
       );
     },
   );
@@ -94,6 +108,18 @@ async function importDefault(
         `Config file ${shownPath} did not finish loading within ${seconds} s: a top-level await that never settles, or an import that waits on a server? Set ${LOAD_TIMEOUT_VARIABLE} to a number of seconds to wait longer.`,
       ),
   );
+}
+
+/**
+ * In a package whose package.json does not say `"type": "module"`, Node
+ * loads a `.ts` file as CommonJS, which cannot require Better Auth's ES
+ * modules; `.mts` is ES module syntax wherever it sits.
+ */
+function commonJsHint(path: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!path.endsWith(".ts") || typeof code !== "string") return "";
+  if (!code.startsWith("ERR_REQUIRE_")) return "";
+  return ` The nearest package.json does not make .ts files ES modules: rename the config to ${basename(path).replace(/\.ts$/, ".mts")} (and pass --config), or add "type": "module" to package.json.`;
 }
 
 function loadTimeoutSeconds(): number {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 
 import { generateFiles, type StageReport } from "../generate-files.js";
-import { DEFAULT_CONFIG_FILE } from "../load-config.js";
+import { DEFAULT_CONFIG_FILE, defaultConfigFile } from "../load-config.js";
 import { acceptingMigrations } from "../outputs/migration-files.js";
 import { OUTPUT_KINDS } from "../outputs/output-kinds.js";
 import { diffOutput, writeOutput, type OutputDiff } from "../sync-output.js";
@@ -15,7 +15,7 @@ typing every query with pgtyped on an embedded PostgreSQL (PGlite).
 Nothing is written when any step fails.
 
 Options:
-  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}).
+  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}, or .mts).
   --check                Write nothing; exit 1 and list the files that
                          differ, are missing, or are stale, when the
                          output on disk is not what would be generated.
@@ -52,7 +52,7 @@ export const generateCommand: CliCommand = {
     }
 
     const { loaded, files } = await generateFiles({
-      configPath: values.config ?? DEFAULT_CONFIG_FILE,
+      configPath: values.config ?? defaultConfigFile(),
       databaseUrl: values["database-url"] ?? null,
       onStage: (stage) => output.log(stageLine(stage)),
       outputKinds:

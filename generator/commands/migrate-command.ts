@@ -12,7 +12,11 @@ import {
   type MigrationOptions,
 } from "../../runtime/run-migrations.js";
 import type { SchemaManifest } from "../../runtime/schema-manifest.js";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../load-config.js";
+import {
+  DEFAULT_CONFIG_FILE,
+  defaultConfigFile,
+  loadConfig,
+} from "../load-config.js";
 import { baselineSchema, checkBaseline } from "../migrations/check-baseline.js";
 import { migrationsOf } from "../migrations/migration-files.js";
 import {
@@ -39,7 +43,7 @@ Options:
                          running it. Refused unless plan finds the
                          database matching the schema the files create
                          (<sqlDir>/migrations/snapshot.json).
-  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}).
+  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}, or .mts).
   --help                 Show this help.
 `;
 
@@ -66,7 +70,7 @@ export const migrateCommand: CliCommand = {
       return 0;
     }
 
-    const loaded = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+    const loaded = await loadConfig(values.config ?? defaultConfigFile());
     const dir = `${loaded.sqlDir}/${MIGRATIONS_FOLDER}`;
     const files = readMigrationFolder(join(loaded.rootDir, dir));
     const migrations = migrationsOf(files);

@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
 
 import { SqlConnection } from "../../runtime/sql-connection.js";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../load-config.js";
+import {
+  DEFAULT_CONFIG_FILE,
+  defaultConfigFile,
+  loadConfig,
+} from "../load-config.js";
 import {
   planDatabase,
   renderDatabasePlan,
@@ -23,7 +27,7 @@ plan could not run (a bad flag or config, a refused connection).
 
 Options:
   --database-url <url>   The PostgreSQL server to compare (required).
-  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}).
+  --config <path>        The config file (default: ${DEFAULT_CONFIG_FILE}, or .mts).
   --help                 Show this help.
 `;
 
@@ -51,7 +55,7 @@ export const planCommand: CliCommand = {
       return 0;
     }
 
-    const { config } = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+    const { config } = await loadConfig(values.config ?? defaultConfigFile());
     const manifest = resolveSchema({
       auth: config.auth,
       schema: config.schema,

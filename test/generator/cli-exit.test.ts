@@ -49,9 +49,10 @@ function runBin(
   args: readonly string[],
   seconds: number,
   env: NodeJS.ProcessEnv = {},
+  cwd = workDir,
 ) {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: workDir,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -177,5 +178,58 @@ describe("a config that never finishes loading", () => {
       });
     },
     (FAILING_RUN_SECONDS + 5) * 1000,
+  );
+});
+
+// An app whose package.json does not say "type": "module" is CommonJS, and
+// Node loads a .ts file there as CommonJS too.
+describe("a config in a CommonJS package", () => {
+  const CONFIG = `export default { auth: { emailAndPassword: { enabled: true } } };\n`;
+
+  async function commonJsApp(configName: string): Promise<string> {
+    const app = await mkdtemp(join(ROOT, ".tmp", "cjs-app-"));
+    onTestFinished(() => rm(app, { recursive: true, force: true }));
+    await writeFile(
+      join(app, "package.json"),
+      `{ "name": "cjs-app", "private": true }\n`,
+    );
+    await writeFile(join(app, configName), CONFIG);
+    return app;
+  }
+
+  it(
+    "says to rename a .ts config to .mts when it cannot load as CommonJS",
+    async () => {
+      const app = await commonJsApp("auth-codegen.config.ts");
+
+      const run = await runBin(["generate"], FAILING_RUN_SECONDS, {}, app);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^error: Config file auth-codegen\.config\.ts could not be loaded: .* The nearest package\.json does not make \.ts files ES modules: rename the config to auth-codegen\.config\.mts \(and pass --config\), or add "type": "module" to package\.json\.\n$/s,
+      );
+    },
+    (FAILING_RUN_SECONDS + 5) * 1000,
+  );
+
+  it(
+    "finds auth-codegen.config.mts without --config",
+    async () => {
+      const app = await commonJsApp("auth-codegen.config.mts");
+
+      const run = await runBin(
+        ["generate", "--database-url", inject("postgresUrl")],
+        GENERATE_RUN_SECONDS,
+        {},
+        app,
+      );
+
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(
+        /^load config +\d+ ms {2}auth-codegen\.config\.mts$/m,
+      );
+    },
+    (GENERATE_RUN_SECONDS + 5) * 1000,
   );
 });
