@@ -4,6 +4,7 @@ import pg from "pg";
 import { inject } from "vitest";
 
 import { quoteIdentifier } from "../../runtime/quote-identifier.js";
+import { withClient } from "./with-client.js";
 
 /** A database of its own for one test file, dropped when the file ends. */
 export interface TestDatabase {
@@ -22,7 +23,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const serverUrl = inject("postgresUrl");
   const name = `t_${label.replace(/\W/g, "_").slice(0, 40)}_${randomBytes(4).toString("hex")}`;
 
-  await withAdmin(serverUrl, (client) =>
+  await withClient(serverUrl, (client) =>
     client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
   );
 
@@ -38,26 +39,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       // the pool would rethrow that as an uncaught 'error' event.
       pool.on("error", () => {});
       await pool.end();
-      await withAdmin(serverUrl, (client) =>
+      await withClient(serverUrl, (client) =>
         client.query(
           `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`,
         ),
       );
     },
   };
-}
-
-async function withAdmin<T>(
-  url: string,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function withDatabase(serverUrl: string, database: string): string {
