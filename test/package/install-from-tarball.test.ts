@@ -176,6 +176,10 @@ async function installApp(
     type: "module",
     dependencies: {
       "pg-auth-codegen": `file:${tarball}`,
+      // Peers: the app's own Better Auth is the one the CLI and the
+      // adapter use, at the version this repository tests.
+      "better-auth": manifest.devDependencies["better-auth"],
+      "@better-auth/core": manifest.devDependencies["@better-auth/core"],
       pg: manifest.dependencies.pg,
       "@pgtyped/runtime": manifest.dependencies["@pgtyped/runtime"],
     },
