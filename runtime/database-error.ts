@@ -124,7 +124,7 @@ export function translateDatabaseError(
     case "0A000":
       if (!isStalePlan(error)) break;
       return new DatabaseError(
-        `A column changed type under a prepared statement${where}, as an ALTER COLUMN ... TYPE run while the app is up does; the statement is prepared again on the next call, so retry the transaction.`,
+        `A column changed type under a prepared statement${where}, as an ALTER COLUMN ... TYPE run while the app is up does; every statement is prepared again on its next call, so retry the transaction.`,
         details,
       );
     case "26000":
@@ -178,14 +178,16 @@ function hideValues(driver: DriverError): void {
 /**
  * A data exception's message quotes the value PostgreSQL could not read:
  * `invalid input syntax for type uuid: "ada@example.com"`, `value
- * "99999999999" is out of range for type integer`. The message and the
- * stack (whose first line repeats it) keep their words with each quoted
- * part replaced, so a logged cause names the type but not the value.
+ * "99999999999" is out of range for type integer`. PostgreSQL prints the
+ * value as it is, quotes inside it included, so everything from the first
+ * quote to the last is replaced: the message and the stack (whose first
+ * line repeats it) keep their words, and a logged cause names the type but
+ * not the value.
  */
 function redactQuotedValues(driver: DriverError & { stack?: unknown }): void {
   if (typeof driver.message !== "string") return;
   const original = driver.message;
-  const redacted = original.replace(/"(?:[^"]|"")*"/g, '"…"');
+  const redacted = original.replace(/"[\s\S]*"/, '"…"');
   if (redacted === original) return;
   driver.message = redacted;
   if (typeof driver.stack === "string") {

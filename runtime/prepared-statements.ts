@@ -54,6 +54,8 @@ export function preparedScope(schema: unknown): string {
 export class PreparedStatementNames {
   readonly #scopes = new Map<string, Map<string, string>>();
   #count = 0;
+  /** How many times every name was given up (see `renewAll`). */
+  #generation = 0;
 
   /** The name for `text` under `scope`, or undefined past the caps. */
   nameFor(scope: string, text: string): string | undefined {
@@ -71,24 +73,25 @@ export class PreparedStatementNames {
       return known;
     }
 
-    const name = `pgac_${sha1(`${scope}\u0000${text}`)}`;
+    const name = `pgac_${sha1(`${this.#generation || ""}${scope}\u0000${text}`)}`;
     names.set(text, name);
     this.#count += 1;
     return name;
   }
 
   /**
-   * Gives `text` a new name, derived from its old one, so that the next
-   * call parses it afresh on every connection. For a statement whose
-   * cached plan PostgreSQL refuses (0A000, "cached plan must not change
-   * result type": a column's type was altered under it); the old one is
-   * left to end with its connection.
+   * Gives every text a new name, so that each next call parses its
+   * statement afresh on every connection. For when PostgreSQL refuses a
+   * cached plan (0A000, "cached plan must not change result type": a
+   * column's type was altered under it): every statement reading that
+   * column is stale, not only the one that failed, and a transaction
+   * would otherwise fail once for each of them. The old statements are
+   * left to end with their connections.
    */
-  renew(scope: string, text: string): void {
-    const names = this.#scopes.get(scope);
-    const old = names?.get(text);
-    if (old === undefined) return;
-    names!.set(text, `pgac_${sha1(`${old}\u0000${text}`)}`);
+  renewAll(): void {
+    this.#scopes.clear();
+    this.#count = 0;
+    this.#generation += 1;
   }
 }
 

@@ -334,7 +334,7 @@ export class SqlConnection implements SqlExecutor {
       // PostgreSQL refused the statement before running it. Outside a
       // transaction it runs again at once under its new name; inside one,
       // the transaction is already aborted and the caller sees the error.
-      this.#names.renew(scope!, text);
+      this.#names.renewAll();
       if (retried || this.inTransaction) {
         throw translateDatabaseError(error, name);
       }

@@ -143,20 +143,27 @@ describe("named prepared statements across a column type change", () => {
 
   it("fails the transaction it happens in once, naming the cause, and not the next one", async () => {
     const { adapter } = fixture;
-    await adapter.transaction((inner) => findAda(inner));
+    // Two statements that return the column: both are stale after the
+    // change, and the next transaction must not trip over the second.
+    const renameAndFind = () =>
+      adapter.transaction(async (inner) => {
+        await inner.update({
+          model: "user",
+          where: [{ field: "email", value: "ada@example.com" }],
+          update: { name: "Ada" },
+        });
+        return findAda(inner);
+      });
+    await renameAndFind();
     await alterName("text");
 
-    const failure = await adapter
-      .transaction((inner) => findAda(inner))
-      .catch((error: unknown) => error);
+    const failure = await renameAndFind().catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DatabaseError);
     expect((failure as DatabaseError).code).toBe("0A000");
     expect((failure as Error).message).toBe(
-      'A column changed type under a prepared statement (query "findUserByEmail"), as an ALTER COLUMN ... TYPE run while the app is up does; the statement is prepared again on the next call, so retry the transaction.',
+      'A column changed type under a prepared statement (query "update user"), as an ALTER COLUMN ... TYPE run while the app is up does; every statement is prepared again on its next call, so retry the transaction.',
     );
-    expect((await adapter.transaction((inner) => findAda(inner)))?.name).toBe(
-      "Ada",
-    );
+    expect((await renameAndFind())?.name).toBe("Ada");
   });
 });

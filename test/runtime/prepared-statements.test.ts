@@ -222,13 +222,21 @@ describe("PreparedStatementNames", () => {
     ).toBeUndefined();
   });
 
-  it("renames a text so the next call parses it afresh", () => {
+  it("renames every text so the next calls parse them afresh", () => {
     const names = new PreparedStatementNames();
-    const first = names.nameFor("a", "SELECT 0");
-    names.renew("a", "SELECT 0");
-    const second = names.nameFor("a", "SELECT 0");
+    const first = [
+      names.nameFor("a", "SELECT 0"),
+      names.nameFor("b", "SELECT 1"),
+    ];
+    names.renewAll();
+    const second = [
+      names.nameFor("a", "SELECT 0"),
+      names.nameFor("b", "SELECT 1"),
+    ];
 
-    expect(second).toMatch(/^pgac_[0-9a-f]{40}$/);
-    expect(second).not.toBe(first);
+    expect(second[0]).toMatch(/^pgac_[0-9a-f]{40}$/);
+    expect(second[1]).toMatch(/^pgac_[0-9a-f]{40}$/);
+    expect(second[0]).not.toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
   });
 });
