@@ -153,6 +153,19 @@ describe("SqlConnection", () => {
     expect(inspect(error, { depth: 5 })).not.toContain("ada@example.com");
   });
 
+  it("redacts a value with quotes of its own whole", async () => {
+    const connection = new SqlConnection(database.pool);
+
+    const error = await connection
+      .query("SELECT $1::integer AS n", ['x" SECRET "y'], "readNumber")
+      .catch((caught: unknown) => caught);
+
+    expect(((error as Error).cause as Error).message).toBe(
+      'invalid input syntax for type integer: "…"',
+    );
+    expect(inspect(error, { depth: 5 })).not.toContain("SECRET");
+  });
+
   it("rejects a transaction whose connection the server ends, and keeps the process and pool alive", async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     pool.on("error", () => {});
