@@ -7,7 +7,10 @@ import type {
 } from "@better-auth/core/db/adapter";
 
 import type { QueryLog } from "../runtime/create-adapter-methods.js";
-import type { PreparedStatementsSetting } from "../runtime/prepared-statements.js";
+import {
+  checkPreparedStatementsSetting,
+  type PreparedStatementsSetting,
+} from "../runtime/prepared-statements.js";
 import { createPgAdapter } from "../runtime/create-pg-adapter.js";
 import type { SchemaManifest } from "../runtime/schema-manifest.js";
 import {
@@ -47,6 +50,10 @@ export function pgAuthAdapter(
   database: PgDatabase | SqlConnection,
   adapterOptions: PgAuthAdapterOptions = {},
 ): (options: BetterAuthOptions) => DBAdapter<BetterAuthOptions> {
+  // Now, like the generated adapter, not when Better Auth first builds it.
+  if (adapterOptions.preparedStatements !== undefined) {
+    checkPreparedStatementsSetting(adapterOptions.preparedStatements);
+  }
   const built = new WeakMap<
     BetterAuthOptions,
     (options: BetterAuthOptions) => DBAdapter<BetterAuthOptions>

@@ -119,7 +119,13 @@ function commonJsHint(path: string, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (!path.endsWith(".ts") || typeof code !== "string") return "";
   if (!code.startsWith("ERR_REQUIRE_")) return "";
-  return ` The nearest package.json does not make .ts files ES modules: rename the config to ${basename(path).replace(/\.ts$/, ".mts")} (and pass --config), or add "type": "module" to package.json.`;
+  const name = basename(path);
+  // The default name's .mts spelling is found without --config.
+  const rename =
+    name === DEFAULT_CONFIG_FILE
+      ? `rename the config to ${DEFAULT_MODULE_CONFIG_FILE}`
+      : `rename the config to ${name.replace(/\.ts$/, ".mts")} (and pass --config)`;
+  return ` The nearest package.json does not make .ts files ES modules: ${rename}, or add "type": "module" to package.json.`;
 }
 
 function loadTimeoutSeconds(): number {

@@ -48,4 +48,14 @@ describe("preparedStatements on the package root's pgAuthAdapter", () => {
   it("leaves it unnamed with preparedStatements: false", async () => {
     expect(await preparedAfterOneRead(false)).toBe(0);
   });
+
+  it("refuses a misspelt setting when called, before Better Auth builds it", () => {
+    expect(() =>
+      pgAuthAdapter(database.pool, {
+        preparedStatements: "yes" as unknown as PreparedStatementsSetting,
+      }),
+    ).toThrow(
+      new TypeError('preparedStatements must be "auto", true or false.'),
+    );
+  });
 });

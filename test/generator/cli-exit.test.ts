@@ -206,7 +206,7 @@ describe("a config in a CommonJS package", () => {
 
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(
-        /^error: Config file auth-codegen\.config\.ts could not be loaded: .* The nearest package\.json does not make \.ts files ES modules: rename the config to auth-codegen\.config\.mts \(and pass --config\), or add "type": "module" to package\.json\.\n$/s,
+        /^error: Config file auth-codegen\.config\.ts could not be loaded: .* The nearest package\.json does not make \.ts files ES modules: rename the config to auth-codegen\.config\.mts, or add "type": "module" to package\.json\.\n$/s,
       );
     },
     (FAILING_RUN_SECONDS + 5) * 1000,
