@@ -100,7 +100,9 @@ function reportCheck(
   );
   if (differences.length === 0) return 0;
 
-  output.error("The generated output is out of date; run npm run generate:");
+  output.error(
+    "The generated output is out of date; run pg-auth-codegen generate:",
+  );
   differences.forEach((line) => output.error(line));
   return 1;
 }

@@ -350,7 +350,7 @@ describe("generate --check and --database-url", () => {
       expect(check.code).toBe(1);
       expect(check.err).toBe(
         [
-          "The generated output is out of date; run npm run generate:",
+          "The generated output is out of date; run pg-auth-codegen generate:",
           "  differs  sql/user.sql",
           "  missing  generated/queries/session.ts",
           "  extra    sql/old.sql",
