@@ -105,6 +105,11 @@ const activeTransaction = new AsyncLocalStorage<ActiveTransaction>();
  * made through the outer adapter, and a nested `transaction`) runs on the
  * transaction's client. That is what keeps a `Pool({ max: 1 })` from waiting
  * forever for a second connection.
+ *
+ * Statements sent with a `preparedScope` run as named prepared statements
+ * when `preparedStatements` allows it; one that PostgreSQL refuses because
+ * a column changed type under its cached plan renames them all and, outside
+ * a transaction, runs again once.
  */
 export class SqlConnection implements SqlExecutor {
   readonly #database: PgDatabase;
