@@ -185,24 +185,28 @@ export function parseRefusal(refusal: string): RateLimitRefusal {
 /**
  * Deletes the oldest expired rows, a bounded batch at a time, walking the
  * `lastRequest` index. SKIP LOCKED leaves rows that a consume is deciding
- * right now; the outer condition on `lastRequest` is checked again on the
- * row's latest version, so a row a consume refreshed meanwhile survives.
+ * right now; FOR UPDATE re-reads each other row at its latest version and
+ * holds it, so a row a consume refreshed meanwhile drops out and the rows
+ * picked cannot move before the DELETE reaches them by their `ctid`. The
+ * planner cannot know how many rows fall before the cutoff (a parameter),
+ * and matching the batch by key let it choose a hash join over the whole
+ * table on a large one; a TID scan of the picked rows leaves it no choice.
  */
 function deleteExpiredSql(columns: QuotedColumns): string {
-  const { table, key, lastRequest } = columns;
+  const { table, lastRequest } = columns;
   return `WITH cutoff AS MATERIALIZED (
   SELECT (${clockMs("$3")} - pg_catalog.ceil($1::numeric * 1000))::bigint AS before_ms
 )
 DELETE FROM ${table} AS stored
-WHERE stored.${lastRequest} < (SELECT before_ms FROM cutoff)
-  AND stored.${key} IN (
-    SELECT candidate.${key}
+WHERE stored.ctid = ANY (ARRAY(
+    SELECT candidate.ctid
     FROM ${table} AS candidate
     WHERE candidate.${lastRequest} < (SELECT before_ms FROM cutoff)
     ORDER BY candidate.${lastRequest}
     LIMIT $2::integer
     FOR UPDATE SKIP LOCKED
-  )`;
+  ))
+  AND stored.${lastRequest} < (SELECT before_ms FROM cutoff)`;
 }
 
 function findColumn(table: TableManifest, field: string): ColumnManifest {

@@ -463,6 +463,7 @@ describe("createRateLimitStore on a pool", () => {
         const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
 
         expect(plan).toContain("rateLimit_lastRequest_idx");
+        expect(plan).toContain('Tid Scan on "rateLimit" stored');
         expect(plan).not.toContain("Seq Scan");
       } finally {
         await client.query("ROLLBACK");
