@@ -37,8 +37,10 @@ import { renderQuery } from "./render-query.js";
  * which these statements do not express, so such calls take the compiler.
  *
  * A uuid key compared with a malformed string raises `invalid input syntax
- * for type uuid` (22P02) rather than matching nothing; callers that may pass
- * arbitrary ids check the format first.
+ * for type uuid` (22P02) rather than matching nothing. The adapter checks
+ * every value against its column before it picks a static query
+ * (runtime/static-query-index.ts); an app that calls the generated query
+ * functions directly checks the format itself.
  */
 export function planStaticQueries(manifest: SchemaManifest): StaticQuery[] {
   return planQueries(manifest).flatMap(staticQueryOf);
