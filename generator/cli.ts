@@ -1,6 +1,10 @@
 import { wasInterrupted } from "./clean-up-on-interrupt.js";
 import { CodegenError } from "./codegen-error.js";
-import type { CliCommand, CliOutput } from "./commands/cli-command.js";
+import {
+  parseCommandArgs,
+  type CliCommand,
+  type CliOutput,
+} from "./commands/cli-command.js";
 
 /**
  * The subcommands, each a module of its own under `generator/commands/`,
@@ -39,7 +43,12 @@ export async function runCli(
 
   const command = await load();
   try {
-    return await command.run(args, output);
+    const values = parseCommandArgs(command, args);
+    if (values === null) {
+      output.log(command.help);
+      return 0;
+    }
+    return await command.run(values, output);
   } catch (error) {
     // After Ctrl-C the work fails as its throwaway database is dropped;
     // the signal handler exits with 130 or 143 once that is done.

@@ -1,11 +1,9 @@
-import { parseArgs } from "node:util";
-
 import { generateFiles, type StageReport } from "../generate-files.js";
 import { DEFAULT_CONFIG_FILE, defaultConfigFile } from "../load-config.js";
 import { acceptingMigrations } from "../outputs/migration-files.js";
 import { OUTPUT_KINDS } from "../outputs/output-kinds.js";
 import { diffOutput, writeOutput, type OutputDiff } from "../sync-output.js";
-import type { CliCommand, CliOutput } from "./cli-command.js";
+import { defineCommand, type CliOutput } from "./cli-command.js";
 
 const HELP = `Usage: pg-auth-codegen generate [options]
 
@@ -29,28 +27,17 @@ Options:
 `;
 
 /** `pg-auth-codegen generate`: render everything, then write or check. */
-export const generateCommand: CliCommand = {
+export const generateCommand = defineCommand({
   name: "generate",
   summary: "write sql/ and generated/ from the auth config",
   help: HELP,
-  run: async (args, output) => {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string" },
-        check: { type: "boolean" },
-        "database-url": { type: "string" },
-        "accept-migration": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
-    if (values.help === true) {
-      output.log(HELP);
-      return 0;
-    }
-
+  options: {
+    config: { type: "string" },
+    check: { type: "boolean" },
+    "database-url": { type: "string" },
+    "accept-migration": { type: "boolean" },
+  },
+  run: async (values, output) => {
     const { loaded, files } = await generateFiles({
       configPath: values.config ?? defaultConfigFile(),
       databaseUrl: values["database-url"] ?? null,
@@ -76,7 +63,7 @@ export const generateCommand: CliCommand = {
     );
     return 0;
   },
-};
+});
 
 function reportCheck(
   diff: OutputDiff,

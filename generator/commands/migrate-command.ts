@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import type pg from "pg";
 
@@ -23,7 +22,7 @@ import {
   MIGRATIONS_FOLDER,
   readMigrationFolder,
 } from "../migrations/read-migration-folder.js";
-import type { CliCommand, CliOutput } from "./cli-command.js";
+import { defineCommand, type CliOutput } from "./cli-command.js";
 import { connectDatabase } from "./connect-database.js";
 
 const HELP = `Usage: pg-auth-codegen migrate --database-url <url> [options]
@@ -48,28 +47,17 @@ Options:
 `;
 
 /** `pg-auth-codegen migrate`: apply sql/migrations to a database. */
-export const migrateCommand: CliCommand = {
+export const migrateCommand = defineCommand({
   name: "migrate",
   summary: "apply the pending migrations to a database",
   help: HELP,
-  run: async (args, output) => {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "database-url": { type: "string" },
-        "create-schema": { type: "boolean" },
-        baseline: { type: "boolean" },
-        config: { type: "string" },
-        help: { type: "boolean" },
-      },
-    });
-    if (values.help === true) {
-      output.log(HELP);
-      return 0;
-    }
-
+  options: {
+    "database-url": { type: "string" },
+    "create-schema": { type: "boolean" },
+    baseline: { type: "boolean" },
+    config: { type: "string" },
+  },
+  run: async (values, output) => {
     const loaded = await loadConfig(values.config ?? defaultConfigFile());
     const dir = `${loaded.sqlDir}/${MIGRATIONS_FOLDER}`;
     const files = readMigrationFolder(join(loaded.rootDir, dir));
@@ -113,7 +101,7 @@ export const migrateCommand: CliCommand = {
       await client.end();
     }
   },
-};
+});
 
 const BASELINE_HINT =
   "If the database got its auth tables before its first migrate (from Better Auth's own migrations, say), adopt it with migrate --baseline; see migrate --help.";

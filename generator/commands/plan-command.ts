@@ -1,5 +1,3 @@
-import { parseArgs } from "node:util";
-
 import { SqlConnection } from "../../runtime/sql-connection.js";
 import {
   DEFAULT_CONFIG_FILE,
@@ -11,7 +9,7 @@ import {
   renderDatabasePlan,
 } from "../migrations/plan-database.js";
 import { resolveSchema } from "../schema/resolve-schema.js";
-import type { CliCommand } from "./cli-command.js";
+import { defineCommand } from "./cli-command.js";
 import { connectDatabase } from "./connect-database.js";
 
 const HELP = `Usage: pg-auth-codegen plan --database-url <url> [options]
@@ -32,29 +30,18 @@ Options:
 `;
 
 /** `pg-auth-codegen plan`: what a live database still needs. */
-export const planCommand: CliCommand = {
+export const planCommand = defineCommand({
   name: "plan",
   summary: "compare a live database with the schema (exit 0, 1, 2 or 3)",
   help: HELP,
   // 1 already means "additive DDL pending": a CI gate must not read a
   // refused connection as that.
   errorExitCode: 3,
-  run: async (args, output) => {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "database-url": { type: "string" },
-        config: { type: "string" },
-        help: { type: "boolean" },
-      },
-    });
-    if (values.help === true) {
-      output.log(HELP);
-      return 0;
-    }
-
+  options: {
+    "database-url": { type: "string" },
+    config: { type: "string" },
+  },
+  run: async (values, output) => {
     const { config } = await loadConfig(values.config ?? defaultConfigFile());
     const manifest = resolveSchema({
       auth: config.auth,
@@ -73,4 +60,4 @@ export const planCommand: CliCommand = {
       await client.end();
     }
   },
-};
+});
