@@ -3,7 +3,10 @@ import type { SqlExecutor, SqlResult } from "./sql-connection.js";
 import type { StatementCache } from "./statement-cache.js";
 import type { StaticQueryIndex } from "./static-query-index.js";
 
-/** The adapter operations that send SQL, as debug logs name them. */
+/**
+ * The adapter operations that send SQL, as debug logs name them: the
+ * methods of Better Auth's `CustomAdapter` the engine implements.
+ */
 export type AdapterMethod =
   | "create"
   | "findOne"

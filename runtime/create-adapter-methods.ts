@@ -1,6 +1,10 @@
 import type { CustomAdapter } from "@better-auth/core/db/adapter";
 
-import { runStatement, type AdapterContext } from "./adapter-context.js";
+import {
+  runStatement,
+  type AdapterContext,
+  type AdapterMethod,
+} from "./adapter-context.js";
 import {
   compileConsume,
   compileCount,
@@ -25,21 +29,7 @@ import { columnsShape } from "./statement-cache.js";
 import { planWhere } from "./where-plan.js";
 
 /** The methods the adapter factory (or `createDbAdapter`) wraps, all of them. */
-export type AdapterEngine = Required<
-  Pick<
-    CustomAdapter,
-    | "create"
-    | "findOne"
-    | "findMany"
-    | "count"
-    | "update"
-    | "updateMany"
-    | "delete"
-    | "deleteMany"
-    | "consumeOne"
-    | "incrementOne"
-  >
->;
+export type AdapterEngine = Required<Pick<CustomAdapter, AdapterMethod>>;
 
 export type {
   AdapterContext,
