@@ -18,7 +18,7 @@ import { startPgliteHost } from "../../generator/typegen/pglite-host.js";
 // a refused run starts it too; what it must do is end it before returning,
 // without waiting for the boot or opening it.
 const hosts = vi.hoisted(
-  () => [] as { host: unknown; terminated: boolean; opened: boolean }[],
+  () => [] as { terminated: boolean; opened: boolean }[],
 );
 vi.mock("../../generator/typegen/pglite-host.js", async (importOriginal) => {
   const real =
@@ -27,7 +27,7 @@ vi.mock("../../generator/typegen/pglite-host.js", async (importOriginal) => {
     >();
   const watched = () => {
     const host = real.startPgliteHost();
-    const entry = { host, terminated: false, opened: false };
+    const entry = { terminated: false, opened: false };
     hosts.push(entry);
     return {
       ...host,
